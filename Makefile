@@ -1,0 +1,45 @@
+# RLDistributed: build, test and run. Every target works on a fresh Debian machine with the .NET SDK.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+DOTNET ?= dotnet
+CONFIG ?= Release
+PUBLISH_DIR := .build/rld
+RESULTS_DIR := .test-results
+PRESET ?= toy2d
+OUT ?= runs/$(PRESET)
+# Test filter: GPU tests only run where a GPU exists (make test-gpu).
+TEST_FILTER ?= Category!=Gpu
+
+.PHONY: help setup build test test-gpu train clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+setup: ## Install what the tests need (apt packages when root) and restore NuGet packages
+	@bash scripts/setup.sh
+	$(DOTNET) restore RLDistributed.sln
+
+build: setup ## Publish the CLI so that ./bin/rld runs it
+	$(DOTNET) publish cli/RLDistributed.Cli -c $(CONFIG) -o $(PUBLISH_DIR) --no-restore -nologo
+	@mkdir -p bin && ln -sfn ../$(PUBLISH_DIR)/rld bin/rld
+	@echo "built ./bin/rld"
+
+test: setup ## Run every test (CPU); prints 'N passed, N failed'
+	@rm -rf $(RESULTS_DIR)
+	$(DOTNET) build RLDistributed.sln -c $(CONFIG) --no-restore -nologo
+	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --no-build --filter "$(TEST_FILTER)" \
+	  --logger trx --results-directory $(RESULTS_DIR) --logger "console;verbosity=normal" \
+	  || { bash scripts/test-summary.sh $(RESULTS_DIR); exit 1; }
+	@bash scripts/test-summary.sh $(RESULTS_DIR)
+
+test-gpu: setup ## Run the GPU tests only (needs CUDA and TorchBackend=cuda)
+	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --filter "Category=Gpu"
+
+train: build ## Train the embedded default (toy2d) in one process; outputs under runs/
+	./bin/rld train --preset $(PRESET) --out $(OUT)
+
+clean: ## Remove build outputs
+	rm -rf bin .build $(RESULTS_DIR)
+	find . -name bin -o -name obj -type d -prune -exec rm -rf {} +

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace RLDistributed.Cli.Commands;
+
+/// <summary>The top-level commands of <c>rld</c>, in help order.</summary>
+public static class CommandCatalog
+{
+    /// <summary>Creates a fresh command tree (commands hold no state between runs).</summary>
+    public static IEnumerable<Command> All()
+    {
+        yield return ScheduleCommand.Create();
+    }
+}

@@ -1,0 +1,3 @@
+using RLDistributed.Cli;
+
+return await RldApp.RunAsync(args);

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using RLDistributed.Cli.Commands;
+using RLDistributed.Cli.Hosting;
+
+namespace RLDistributed.Cli;
+
+/// <summary>Builds the <c>rld</c> command tree and maps failures to exit codes.</summary>
+public static class RldApp
+{
+    /// <summary>Parses and runs one command line.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("rld: train and sample energy-based models by Diffusion Recovery Likelihood");
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // One line that names the option; the full help stays one `--help` away.
+            Console.Error.WriteLine($"rld: {parsed.Errors[0].Message}");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (CliUsageException usage)
+        {
+            Console.Error.WriteLine($"rld: {usage.Message}");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("rld: cancelled");
+            return ExitCodes.Cancelled;
+        }
+    }
+}
