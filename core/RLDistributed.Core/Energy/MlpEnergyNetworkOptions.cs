@@ -1,0 +1,27 @@
+namespace RLDistributed.Core.Energy;
+
+/// <summary>Size of the small MLP energy for 2-D data.</summary>
+public sealed record MlpEnergyNetworkOptions
+{
+    /// <summary>Input dimensions. Default 2.</summary>
+    public int InputDimensions { get; init; } = 2;
+
+    /// <summary>Width of every hidden layer. Default 128.</summary>
+    public int Hidden { get; init; } = 128;
+
+    /// <summary>Residual blocks. Default 3.</summary>
+    public int Blocks { get; init; } = 3;
+
+    /// <summary>Size of the sinusoidal level embedding. Default 32.</summary>
+    public int EmbeddingDimensions { get; init; } = 32;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first bad value.</summary>
+    public void Validate()
+    {
+        if (InputDimensions < 1) throw new ArgumentException($"InputDimensions must be at least 1, got {InputDimensions}");
+        if (Hidden < 4) throw new ArgumentException($"Hidden must be at least 4, got {Hidden}");
+        if (Blocks < 0) throw new ArgumentException($"Blocks must not be negative, got {Blocks}");
+        if (EmbeddingDimensions < 4 || EmbeddingDimensions % 2 != 0)
+            throw new ArgumentException($"EmbeddingDimensions must be even and at least 4, got {EmbeddingDimensions}");
+    }
+}

@@ -1,0 +1,66 @@
+using RLDistributed.Core.Data;
+using RLDistributed.Core.Diffusion;
+using RLDistributed.Core.Energy;
+using static TorchSharp.torch;
+
+namespace RLDistributed.Core.Training;
+
+/// <summary>
+/// One training step as a reusable unit, for a single process: the N = 1 case of the distributed run
+/// (plan, gradient of the whole global batch, update). Workers use the same parts with an all-reduce
+/// between <see cref="GradientComputation"/> and <see cref="ParameterUpdate"/>.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly IDataset _dataset;
+    private readonly BatchPlanner _planner;
+    private readonly GradientComputation _gradients;
+
+    /// <summary>Wires the parts; <paramref name="ema"/> must have the same architecture as <paramref name="energy"/>.</summary>
+    public Trainer(EnergyNetwork energy, EnergyNetwork ema, IDataset dataset, TrainingOptions options, Device device)
+    {
+        options.Validate();
+        Energy = energy;
+        Ema = ema;
+        Options = options;
+        _dataset = dataset;
+        Schedule = new ScheduleTensors(DiffusionSchedule.Create(options.Levels, options.StepSizeBSquared), device);
+        _planner = new BatchPlanner(options.Seed, options.GlobalBatch, dataset.Count, options.Levels, options.RandomFlip && dataset.IsImage);
+        _gradients = new GradientComputation(energy, Schedule, options, device);
+        Update = new ParameterUpdate(energy, ema, options);
+    }
+
+    /// <summary>The network being trained.</summary>
+    public EnergyNetwork Energy { get; }
+
+    /// <summary>Its exponential moving average (used for sampling).</summary>
+    public EnergyNetwork Ema { get; }
+
+    /// <summary>The options in force.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The schedule on the training device.</summary>
+    public ScheduleTensors Schedule { get; }
+
+    /// <summary>The optimizer and EMA update.</summary>
+    public ParameterUpdate Update { get; }
+
+    /// <summary>Runs step <paramref name="step"/> (0-based) and returns its statistics.</summary>
+    /// <exception cref="TrainingDivergedException">the loss is NaN or below −1e6 (the authors' early exit).</exception>
+    public StepStatistics TrainStep(long step, CancellationToken cancellationToken = default)
+    {
+        using var scope = NewDisposeScope();
+        var plan = _planner.Plan(step);
+        var statistics = _gradients.Run(_dataset, plan, 0, plan.GlobalBatch, cancellationToken);
+        if (double.IsNaN(statistics.Loss) || statistics.Loss < -1e6) throw new TrainingDivergedException(step, statistics.Loss);
+        Update.Apply(step);
+        return statistics;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Update.Dispose();
+        Schedule.Dispose();
+    }
+}
