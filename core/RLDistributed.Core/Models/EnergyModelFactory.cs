@@ -18,6 +18,7 @@ public static class EnergyModelFactory
         EnergyNetwork network = spec.Architecture switch
         {
             "mlp" => new MlpEnergyNetwork(spec.Mlp ?? throw new ArgumentException("the mlp architecture needs its options (Mlp)")),
+            "resnet" => new ImageEnergyNetwork(spec.Image ?? throw new ArgumentException("the resnet architecture needs its options (Image)")),
             _ => throw new ArgumentException($"unknown architecture '{spec.Architecture}'; expected mlp or resnet"),
         };
         if (device.type != TorchSharp.DeviceType.CPU) network.to(device);

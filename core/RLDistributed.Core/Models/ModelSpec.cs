@@ -11,6 +11,12 @@ public sealed record ModelSpec
     /// <summary>Size of the MLP energy when <see cref="Architecture"/> is "mlp".</summary>
     public MlpEnergyNetworkOptions? Mlp { get; init; }
 
+    /// <summary>Size of the image network when <see cref="Architecture"/> is "resnet".</summary>
+    public ImageEnergyNetworkOptions? Image { get; init; }
+
+    /// <summary>An image network spec.</summary>
+    public static ModelSpec ForImage(ImageEnergyNetworkOptions options) => new() { Architecture = "resnet", Image = options };
+
     /// <summary>An MLP energy spec.</summary>
     public static ModelSpec ForMlp(MlpEnergyNetworkOptions options) => new() { Architecture = "mlp", Mlp = options };
 }

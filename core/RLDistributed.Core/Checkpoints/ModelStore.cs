@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using RLDistributed.Core.Diffusion;
+using RLDistributed.Core.Energy;
+using RLDistributed.Core.Models;
+using static TorchSharp.torch;
+
+namespace RLDistributed.Core.Checkpoints;
+
+/// <summary>
+/// Saves and loads a trained model sequence: model.json, the network (energy.bin) and its EMA (ema.bin).
+/// Files are written under temporary names and renamed, so an interrupted save leaves the old model intact.
+/// Crash-safe multi-step checkpoints with hashes build on this.
+/// </summary>
+public static class ModelStore
+{
+    /// <summary>Manifest file name.</summary>
+    public const string ManifestFile = "model.json";
+
+    /// <summary>Raw network weights file name.</summary>
+    public const string EnergyFile = "energy.bin";
+
+    /// <summary>EMA network weights file name.</summary>
+    public const string EmaFile = "ema.bin";
+
+    /// <summary>JSON settings shared by writers and readers (camelCase, enums as strings).</summary>
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>Writes the model to <paramref name="directory"/> (created if needed).</summary>
+    public static void Save(string directory, ModelManifest manifest, EnergyNetwork energy, EnergyNetwork ema)
+    {
+        Directory.CreateDirectory(directory);
+        WriteAtomically(Path.Combine(directory, EnergyFile), path => energy.save(path));
+        WriteAtomically(Path.Combine(directory, EmaFile), path => ema.save(path));
+        WriteAtomically(Path.Combine(directory, ManifestFile), path => File.WriteAllText(path, JsonSerializer.Serialize(manifest, Json)));
+    }
+
+    /// <summary>Reads a model saved by <see cref="Save"/>, onto <paramref name="device"/>.</summary>
+    /// <exception cref="ModelStoreException">the directory, a file, or the manifest is missing or unreadable.</exception>
+    public static LoadedModel Load(string directory, Device device)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        if (!Directory.Exists(directory)) throw new ModelStoreException(directory, "no such directory");
+        if (!File.Exists(manifestPath)) throw new ModelStoreException(manifestPath, "missing: not a model directory");
+        ModelManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(manifestPath), Json)
+                ?? throw new ModelStoreException(manifestPath, "empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelStoreException(manifestPath, $"unreadable manifest: {e.Message}");
+        }
+        if (manifest.Format > ModelManifest.CurrentFormat)
+            throw new ModelStoreException(manifestPath, $"format {manifest.Format} is newer than this build reads ({ModelManifest.CurrentFormat})");
+
+        var energy = LoadNetwork(manifest.Model, Path.Combine(directory, EnergyFile), device);
+        var ema = LoadNetwork(manifest.Model, Path.Combine(directory, EmaFile), device);
+        var schedule = DiffusionSchedule.Create(manifest.Training.Levels, manifest.Training.StepSizeBSquared);
+        return new LoadedModel(manifest, schedule, energy, ema);
+    }
+
+    private static EnergyNetwork LoadNetwork(ModelSpec spec, string path, Device device)
+    {
+        if (!File.Exists(path)) throw new ModelStoreException(path, "missing weights file");
+        var network = EnergyModelFactory.Create(spec, seed: 0, device);
+        try
+        {
+            network.load(path, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
+        {
+            network.Dispose();
+            throw new ModelStoreException(path, $"weights do not match the manifest's network: {e.Message}");
+        }
+        return network;
+    }
+
+    private static void WriteAtomically(string path, Action<string> write)
+    {
+        var temporary = path + ".tmp";
+        write(temporary);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
