@@ -30,8 +30,7 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(path);
         using var file = DataFile.Open(path);
         Span<byte> header = stackalloc byte[16];
-        ReadHeader(file, header, "IDX images");
-        CheckMagic(file, header, ImagesMagic, "IDX images");
+        ReadHeader(file, header, ImagesMagic, "IDX images");
         var count = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
         var rows = BinaryPrimitives.ReadUInt32BigEndian(header[8..]);
         var cols = BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
@@ -65,8 +64,7 @@ public static class IdxReader
         ArgumentNullException.ThrowIfNull(path);
         using var file = DataFile.Open(path);
         Span<byte> header = stackalloc byte[8];
-        ReadHeader(file, header, "IDX labels");
-        CheckMagic(file, header, LabelsMagic, "IDX labels");
+        ReadHeader(file, header, LabelsMagic, "IDX labels");
         var count = BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
         return file.ReadPayload(count, $"{count} labels");
     }
@@ -85,18 +83,18 @@ public static class IdxReader
         return null;
     }
 
-    private static void ReadHeader(DataFile file, Span<byte> header, string kind)
+    private static void ReadHeader(DataFile file, Span<byte> header, uint expectedMagic, string kind)
     {
         var read = file.ReadUpTo(header);
+        // The magic is judged first: a short labels file given as images is a wrong file, not a truncated one.
+        if (read >= 4)
+        {
+            var magic = BinaryPrimitives.ReadUInt32BigEndian(header);
+            if (magic != expectedMagic)
+                throw new DataFormatException(file.Path, $"wrong magic 0x{magic:X8}, expected 0x{expectedMagic:X8} ({kind})");
+        }
         if (read < header.Length)
             throw new DataFormatException(file.Path, $"truncated: {read} bytes, shorter than the {header.Length}-byte {kind} header");
-    }
-
-    private static void CheckMagic(DataFile file, ReadOnlySpan<byte> header, uint expected, string kind)
-    {
-        var magic = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (magic != expected)
-            throw new DataFormatException(file.Path, $"wrong magic 0x{magic:X8}, expected 0x{expected:X8} ({kind})");
     }
 
     private static byte[] Pad(byte[] pixels, int count, int height, int width)
