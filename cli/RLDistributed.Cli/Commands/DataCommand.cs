@@ -39,7 +39,7 @@ public static class DataCommand
                         new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
                     .StartAsync(ctx => fetcher.FetchAsync(dataset, directory, new SpectreDownloadProgress(ctx), ct));
             }
-            catch (DownloadException e)
+            catch (Exception e) when (e is DownloadException or IOException or UnauthorizedAccessException or HttpRequestException)
             {
                 Console.Error.WriteLine($"rld: {e.Message}");
                 return ExitCodes.Failure;
