@@ -4,9 +4,6 @@ using System.Net.Sockets;
 
 namespace RLDistributed.Cli.Tests.Data;
 
-/// <summary>One request as the server saw it.</summary>
-public sealed record RecordedRequest(string Path, string? Range);
-
 /// <summary>
 /// An HTTP file server on 127.0.0.1 for download tests: serves in-memory files by their last path segment,
 /// honours "Range: bytes=N-" unless told not to, and can cut the connection halfway through a response.
