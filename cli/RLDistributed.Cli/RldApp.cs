@@ -23,7 +23,8 @@ public static class RldApp
 
         try
         {
-            return await parsed.InvokeAsync();
+            // Off so that CliUsageException reaches the catch below instead of printing a stack trace (exit 1).
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliUsageException usage)
         {

@@ -9,5 +9,6 @@ public static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return ScheduleCommand.Create();
+        yield return DataCommand.Create();
     }
 }
