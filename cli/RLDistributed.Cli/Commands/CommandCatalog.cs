@@ -8,6 +8,8 @@ public static class CommandCatalog
     /// <summary>Creates a fresh command tree (commands hold no state between runs).</summary>
     public static IEnumerable<Command> All()
     {
+        yield return TrainCommand.Create();
+        yield return SampleCommand.Create();
         yield return ScheduleCommand.Create();
         yield return DataCommand.Create();
     }

@@ -12,8 +12,14 @@ public static class ToyDatasets
     /// <summary>Radius of the 8gaussians circle. 0.8.</summary>
     public const double EightGaussiansRadius = 0.8;
 
-    /// <summary>Per-axis std of each mode in 8gaussians and 25gaussians. 0.05.</summary>
+    /// <summary>Per-axis std of each mode in 25gaussians. 0.05.</summary>
     public const double GaussianModeStd = 0.05;
+
+    /// <summary>
+    /// Per-axis std of each mode in 8gaussians: 0.1, i.e. std/radius = 1/8, the proportions of the usual
+    /// 8-Gaussians benchmark (centres at radius 4, std 0.5, both divided by √2).
+    /// </summary>
+    public const double EightGaussiansModeStd = 0.1;
 
     /// <summary>Spacing of the 25gaussians 5×5 grid (centres at −0.8 … 0.8). 0.4.</summary>
     public const double GridSpacing = 0.4;
@@ -33,7 +39,7 @@ public static class ToyDatasets
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         return name.ToLowerInvariant() switch
         {
-            "8gaussians" => GaussianMixture2D.Sample("8gaussians", CircleCentres(), GaussianModeStd, count, seed),
+            "8gaussians" => GaussianMixture2D.Sample("8gaussians", CircleCentres(), EightGaussiansModeStd, count, seed),
             "25gaussians" => GaussianMixture2D.Sample("25gaussians", GridCentres(), GaussianModeStd, count, seed),
             "checkerboard" => ToyShapes.Checkerboard(count, seed),
             "swissroll" => ToyShapes.SwissRoll(count, seed),

@@ -52,7 +52,7 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
         using var scope = NewDisposeScope();
         var temb = _embed2.forward(Act(_embed1.forward(TimeEmbedding.Sinusoidal(levels, _options.EmbeddingDimensions))));
         var conditioning = Act(temb);
-        var h = _input.forward(y);
+        var h = _input.forward(_options.InputScale == 1.0 ? y : y * _options.InputScale);
         for (var b = 0; b < _first.Count; b++)
         {
             var inner = _first[b].forward(Act(h)) + _condition[b].forward(conditioning);

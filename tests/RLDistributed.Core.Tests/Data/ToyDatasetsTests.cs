@@ -48,7 +48,7 @@ public sealed class ToyDatasetsTests
 
         Assert.Equal(8, data.Centres.Count);
         Assert.All(data.Centres, c => Assert.Equal(0.8, Math.Sqrt(c.X * c.X + c.Y * c.Y), 1e-12));
-        Assert.Equal(0.05, data.ModeStd);
+        Assert.Equal(ToyDatasets.EightGaussiansModeStd, data.ModeStd);
         var near = Enumerable.Range(0, data.Count)
             .Count(i => data.NearestMode(data[i].X, data[i].Y).Distance <= 3 * data.ModeStd);
         Assert.True(near >= 0.95 * data.Count, $"{near} of {data.Count} within 3·std");

@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace RLDistributed.Cli.Hosting;
+
+/// <summary>Options several commands share, with their validation.</summary>
+public static class CommonOptions
+{
+    /// <summary>--seed: the run seed every random draw is keyed by.</summary>
+    public static Option<ulong?> Seed() => new("--seed") { Description = "Run seed (every random draw is keyed by it)" };
+
+    /// <summary>--threads: torch intra-op threads (default: all cores).</summary>
+    public static Option<int?> Threads()
+    {
+        var option = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } n && (n < 1 || n > 1024)) r.AddError($"--threads must be between 1 and 1024, got {n}");
+        });
+        return option;
+    }
+
+    /// <summary>--device: cpu (default) or cuda[:i].</summary>
+    public static Option<string> Device() => new("--device") { Description = "cpu or cuda[:index]", DefaultValueFactory = _ => "cpu" };
+
+    /// <summary>A positive-integer option that names itself in its error.</summary>
+    public static Option<T?> Positive<T>(string name, string description) where T : struct, IComparable<T>
+    {
+        var option = new Option<T?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<T?>() is { } v && v.CompareTo(default) <= 0) r.AddError($"{name} must be positive, got {v}");
+        });
+        return option;
+    }
+}
