@@ -1,6 +1,9 @@
 using System.CommandLine;
 using RLDistributed.Cli.Commands;
 using RLDistributed.Cli.Hosting;
+using RLDistributed.Core.Checkpoints;
+using RLDistributed.Core.Data;
+using RLDistributed.Core.Training;
 
 namespace RLDistributed.Cli;
 
@@ -30,6 +33,12 @@ public static class RldApp
         {
             Console.Error.WriteLine($"rld: {usage.Message}");
             return ExitCodes.Usage;
+        }
+        catch (Exception failure) when (failure is DataFormatException or ModelStoreException or TrainingDivergedException)
+        {
+            // Failures of the work itself (a bad file, a diverged run): one line, exit 1.
+            Console.Error.WriteLine($"rld: {failure.Message}");
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException)
         {

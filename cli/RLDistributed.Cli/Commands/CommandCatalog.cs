@@ -12,5 +12,6 @@ public static class CommandCatalog
         yield return SampleCommand.Create();
         yield return ScheduleCommand.Create();
         yield return DataCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -1,0 +1,42 @@
+namespace RLDistributed.Cli.Tests.Commands;
+
+/// <summary>Bad options get one clear line that names the option, and exit code 2 (real processes).</summary>
+public sealed class CommandLineErrorTests
+{
+    [Theory]
+    [InlineData("--steps", "train", "--steps", "-3")]
+    [InlineData("--steps", "train", "--steps", "many")]
+    [InlineData("--preset", "train", "--preset", "imagenet")]
+    [InlineData("--levels", "schedule", "--levels", "1")]
+    [InlineData("--levels", "schedule", "--levels", "101")]
+    [InlineData("--threads", "train", "--threads", "0")]
+    [InlineData("--checkpoint", "sample", "--out", "x.png")]
+    [InlineData("--bogus", "train", "--bogus")]
+    [InlineData("--device", "train", "--steps", "1", "--device", "tpu")]
+    [InlineData("--data", "train", "--preset", "mnist")]
+    public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
+    {
+        var result = await RldProcess.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(named, lines[0]);
+    }
+
+    [Fact]
+    public async Task Sample_CheckpointNotAModel_NamesTheMissingManifest()
+    {
+        var directory = Directory.CreateTempSubdirectory("rld-empty-").FullName;
+        try
+        {
+            var result = await RldProcess.RunAsync("sample", "--checkpoint", directory, "--out", Path.Combine(directory, "x.png"));
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains("model.json", result.Error);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
