@@ -22,7 +22,7 @@ public static class SampleCommand
         var noiseScale = new Option<double?>("--noise-scale") { Description = "Langevin noise scale λ (default 1.0; the paper's final samples use 0.99)" };
         noiseScale.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double?>() is { } v && (v < 0 || v > 10)) r.AddError($"--noise-scale must be between 0 and 10, got {v}");
+            if (OptionValues.TryGet<double?>(r, out var value) && value is { } v && (v < 0 || v > 10)) r.AddError($"--noise-scale must be between 0 and 10, got {v}");
         });
         var raw = new Option<bool>("--raw") { Description = "Sample with the raw network instead of the EMA network" };
         var threads = CommonOptions.Threads();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using RLDistributed.Core.Diffusion;
+using RLDistributed.Cli.Hosting;
 using Spectre.Console;
 
 namespace RLDistributed.Cli.Commands;
@@ -18,8 +19,7 @@ public static class ScheduleCommand
         };
         levels.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<int>();
-            if (value is < DiffusionSchedule.MinLevels or > DiffusionSchedule.MaxLevels)
+            if (OptionValues.TryGet<int>(result, out var value) && value is < DiffusionSchedule.MinLevels or > DiffusionSchedule.MaxLevels)
                 result.AddError($"--levels must be between {DiffusionSchedule.MinLevels} and {DiffusionSchedule.MaxLevels}, got {value}");
         });
         var json = new Option<bool>("--json") { Description = "Print a JSON array of {t, a, sigma, alphaBar, sigmaBar, stepSize, weight}" };

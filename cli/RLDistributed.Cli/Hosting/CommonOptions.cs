@@ -14,7 +14,7 @@ public static class CommonOptions
         var option = new Option<int?>("--threads") { Description = "Torch CPU threads (default: all cores)" };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is { } n && (n < 1 || n > 1024)) r.AddError($"--threads must be between 1 and 1024, got {n}");
+            if (OptionValues.TryGet<int?>(r, out var value) && value is { } n && (n < 1 || n > 1024)) r.AddError($"--threads must be between 1 and 1024, got {n}");
         });
         return option;
     }
@@ -28,7 +28,7 @@ public static class CommonOptions
         var option = new Option<T?>(name) { Description = description };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<T?>() is { } v && v.CompareTo(default) <= 0) r.AddError($"{name} must be positive, got {v}");
+            if (OptionValues.TryGet<T?>(r, out var value) && value is { } v && v.CompareTo(default) <= 0) r.AddError($"{name} must be positive, got {v}");
         });
         return option;
     }

@@ -35,7 +35,10 @@ public static class PointCloudPlot
         }
     }
 
-    /// <summary>exp(log p − max) shaded from white to blue; each grid cell is one rectangle.</summary>
+    /// <summary>
+    /// log p − max shaded from white (10 nats or more below the peak) to blue (the peak): a log scale, because
+    /// F/s_0² spans hundreds of nats and a linear density would show a single dot.
+    /// </summary>
     private static void DrawDensity(SKCanvas canvas, double[,] logDensity, int size)
     {
         var rows = logDensity.GetLength(0);
@@ -48,7 +51,7 @@ public static class PointCloudPlot
         {
             for (var c = 0; c < columns; c++)
             {
-                var p = Math.Exp(logDensity[r, c] - max);
+                var p = Math.Clamp(1 + (logDensity[r, c] - max) / 10.0, 0, 1);
                 var shade = (byte)(255 - 200 * p);
                 paint.Color = new SKColor(shade, shade, 255);
                 canvas.DrawRect(c * cell.Width, r * cell.Height, cell.Width + 1, cell.Height + 1, paint);
