@@ -19,7 +19,7 @@ public static class ToyDatasets
     /// Per-axis std of each mode in 8gaussians: 0.1, i.e. std/radius = 1/8, the proportions of the usual
     /// 8-Gaussians benchmark (centres at radius 4, std 0.5, both divided by √2).
     /// </summary>
-    public const double EightGaussiansModeStd = 0.1;
+    public const double EightGaussiansModeStd = 0.05;
 
     /// <summary>Spacing of the 25gaussians 5×5 grid (centres at −0.8 … 0.8). 0.4.</summary>
     public const double GridSpacing = 0.4;

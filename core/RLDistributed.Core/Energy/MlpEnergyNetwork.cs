@@ -14,6 +14,7 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
     private readonly MlpEnergyNetworkOptions _options;
     private readonly Linear _embed1, _embed2, _input, _head;
     private readonly ModuleList<Linear> _first, _condition, _second;
+    private readonly Tensor? _frequencies;
 
     /// <summary>Builds the network with Glorot-uniform weights and zero biases.</summary>
     public MlpEnergyNetwork(MlpEnergyNetworkOptions options) : base(nameof(MlpEnergyNetwork))
@@ -23,7 +24,14 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
         var hidden = options.Hidden;
         _embed1 = nn.Linear(options.EmbeddingDimensions, hidden);
         _embed2 = nn.Linear(hidden, hidden);
-        _input = nn.Linear(options.InputDimensions, hidden);
+        var features = options.FourierFeatures > 0 ? 2 * options.FourierFeatures : options.InputDimensions;
+        _input = nn.Linear(features, hidden);
+        if (options.FourierFeatures > 0)
+        {
+            // A buffer, not a parameter: fixed at initialisation and saved with the weights.
+            _frequencies = randn(options.InputDimensions, options.FourierFeatures) * options.FourierScale;
+            register_buffer("fourier_frequencies", _frequencies);
+        }
         _first = new ModuleList<Linear>();
         _condition = new ModuleList<Linear>();
         _second = new ModuleList<Linear>();
@@ -52,7 +60,7 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
         using var scope = NewDisposeScope();
         var temb = _embed2.forward(Act(_embed1.forward(TimeEmbedding.Sinusoidal(levels, _options.EmbeddingDimensions))));
         var conditioning = Act(temb);
-        var h = _input.forward(_options.InputScale == 1.0 ? y : y * _options.InputScale);
+        var h = _input.forward(Features(_options.InputScale == 1.0 ? y : y * _options.InputScale));
         for (var b = 0; b < _first.Count; b++)
         {
             var inner = _first[b].forward(Act(h)) + _condition[b].forward(conditioning);
@@ -62,5 +70,12 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
         return energy.MoveToOuterDisposeScope();
     }
 
-    private static Tensor Act(Tensor x) => nn.functional.silu(x);
+    private Tensor Features(Tensor y)
+    {
+        if (_frequencies is null) return y;
+        var angles = y.matmul(_frequencies) * (2 * Math.PI);
+        return cat([sin(angles), cos(angles)], 1);
+    }
+
+    private Tensor Act(Tensor x) => _options.Activation.Apply(x);
 }

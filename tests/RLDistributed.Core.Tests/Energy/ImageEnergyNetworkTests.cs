@@ -91,8 +91,8 @@ public sealed class ImageEnergyNetworkTests
         }
 
         net.load_state_dict(uSnapshot, strict: false);
-        var input = y.clone().requires_grad_(true);
-        var gradient = autograd.grad([net.forward(input, t).sum()], [input])[0].data<double>().ToArray();
+        // The very function the Langevin sampler calls for ∇_y F.
+        var gradient = RLDistributed.Core.Sampling.EnergyGradient.OfInput(net, y, t).data<double>().ToArray();
 
         const double h = 1e-6;
         var flat = y.flatten();

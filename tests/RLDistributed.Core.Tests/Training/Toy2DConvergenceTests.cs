@@ -13,7 +13,7 @@ namespace RLDistributed.Core.Tests.Training;
 /// progressive sampler (EMA network) cover all 8 modes, each mode holds 6–19% of them, and at least 85% lie
 /// within 3 standard deviations of a mode centre. The untrained network fails the same check.
 /// </summary>
-public sealed class Toy2DConvergenceTests
+public sealed class Toy2DConvergenceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int SampleCount = 2000;
 
@@ -22,6 +22,8 @@ public sealed class Toy2DConvergenceTests
     public void TrainToy2D_ProgressiveSamples_CoverEveryModeTightly()
     {
         var (trained, untrained) = TrainAndMeasure();
+        output.WriteLine($"trained: modes {Describe(trained.ShareByMode)}, within 3 std {trained.ShareWithin:P1}");
+        output.WriteLine($"untrained: modes {Describe(untrained.ShareByMode)}, within 3 std {untrained.ShareWithin:P1}");
 
         Assert.True(trained.ShareByMode.All(s => s is >= 0.06 and <= 0.19),
             $"mode shares {Describe(trained.ShareByMode)}");
