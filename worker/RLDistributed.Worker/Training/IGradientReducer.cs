@@ -1,0 +1,10 @@
+using RLDistributed.Core.Energy;
+
+namespace RLDistributed.Worker.Training;
+
+/// <summary>Sums every parameter gradient over the ranks in place (design.md step 5).</summary>
+public interface IGradientReducer
+{
+    /// <summary>Replaces each .grad with the sum over all ranks; returns the bytes this rank moved.</summary>
+    Task<long> ReduceAsync(EnergyNetwork energy, CancellationToken cancellationToken);
+}

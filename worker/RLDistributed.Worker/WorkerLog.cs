@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace RLDistributed.Worker;
+
+/// <summary>The worker's log messages (source-generated; properties RunId, Rank, Generation, Step).</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Joined run {RunId} as rank {Rank} of {WorldSize}, generation {Generation}, transport {Transport}")]
+    public static partial void Joined(ILogger logger, string runId, int rank, int worldSize, long generation, string transport);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} step {Step}: loss {Loss:F5}, {StepSeconds:F3} s, all-reduce {AllReduceSeconds:F3} s")]
+    public static partial void StepDone(ILogger logger, string runId, int rank, long step, double loss, double stepSeconds, double allReduceSeconds);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: heartbeat failed: {Detail}")]
+    public static partial void HeartbeatFailed(ILogger logger, string runId, int rank, string detail);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: the coordinator asked the run to stop")]
+    public static partial void StopRequested(ILogger logger, string runId, int rank);
+
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} finished {Steps} steps; model written to {ModelDirectory}")]
+    public static partial void Finished(ILogger logger, string runId, int rank, long steps, string modelDirectory);
+
+    [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Run {RunId} rank {Rank} failed at step {Step}: {Error}")]
+    public static partial void Failed(ILogger logger, string runId, int rank, long step, string error);
+}
