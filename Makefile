@@ -9,10 +9,12 @@ PUBLISH_DIR := .build/rld
 RESULTS_DIR := .test-results
 PRESET ?= toy2d
 OUT ?= runs/$(PRESET)
+WORKERS ?= 2
+TRANSPORT ?= tcp
 # Test filter: GPU tests only run where a GPU exists (make test-gpu).
 TEST_FILTER ?= Category!=Gpu
 
-.PHONY: help setup build test test-gpu train clean
+.PHONY: help setup build test test-gpu train train-distributed clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -39,6 +41,9 @@ test-gpu: setup ## Run the GPU tests only (needs CUDA and TorchBackend=cuda)
 
 train: build ## Train the embedded default (toy2d) in one process; outputs under runs/
 	./bin/rld train --preset $(PRESET) --out $(OUT)
+
+train-distributed: build ## Train PRESET (toy2d) on a local cluster: a coordinator and WORKERS (2) worker processes on 127.0.0.1
+	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT)
 
 clean: ## Remove build outputs
 	rm -rf bin .build $(RESULTS_DIR)

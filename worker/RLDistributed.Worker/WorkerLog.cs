@@ -17,8 +17,11 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: the coordinator asked the run to stop")]
     public static partial void StopRequested(ILogger logger, string runId, int rank);
 
-    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} finished {Steps} steps; model written to {ModelDirectory}")]
-    public static partial void Finished(ILogger logger, string runId, int rank, long steps, string modelDirectory);
+    [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} finished {Steps} steps; final parameter hash {ParameterHash}")]
+    public static partial void Finished(ILogger logger, string runId, int rank, long steps, string parameterHash);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} wrote the model to {ModelDirectory} and samples to {SamplesPath}")]
+    public static partial void ModelWritten(ILogger logger, string runId, int rank, string modelDirectory, string samplesPath);
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Run {RunId} rank {Rank} failed at step {Step}: {Error}")]
     public static partial void Failed(ILogger logger, string runId, int rank, long step, string error);

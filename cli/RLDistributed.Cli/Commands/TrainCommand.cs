@@ -31,10 +31,18 @@ public static class TrainCommand
         var output = new Option<string?>("--out") { Description = "Output directory (default runs/<preset>)" };
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var workers = new Option<int>("--workers") { Description = "Run as a local cluster: a coordinator and N worker processes on 127.0.0.1 (0: one process)", DefaultValueFactory = _ => 0 };
+        workers.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<int>(r, out var n) && (n < 0 || n > 64)) r.AddError($"--workers must be between 0 and 64, got {n}");
+        });
+        var transport = new Option<string>("--transport") { Description = "Gradient data plane between workers: tcp (default) or grpc", DefaultValueFactory = _ => "tcp" };
+        transport.AcceptOnlyFromAmong("tcp", "grpc");
+        var runId = new Option<string?>("--run-id") { Description = "Run id (default: <preset>-<UTC time>)" };
 
         var command = new Command("train", "Train a DRL model in one process; writes model/, samples.png and metrics.jsonl under --out")
         {
-            preset, data, steps, batch, learningRate, seed, output, threads, device,
+            preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, runId,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,6 +55,13 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? chosen.Training.Seed,
             };
             chosen = chosen with { Training = training };
+            if (parse.GetValue(workers) > 0)
+            {
+                var id = parse.GetValue(runId) ?? $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+                var spec = new RunSpec { Preset = chosen, DataPath = parse.GetValue(data), ThreadsPerWorker = parse.GetValue(threads) };
+                return DistributedTrain.RunAsync(spec, id, parse.GetValue(workers), parse.GetValue(transport)!,
+                    parse.GetValue(output) ?? Path.Combine("runs", id), cancellationToken);
+            }
             var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));
             var dataset = OpenDataset(chosen, parse.GetValue(data));
             if (dataset.Count < training.GlobalBatch)

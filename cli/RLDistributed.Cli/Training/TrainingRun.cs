@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
-using RLDistributed.Core.Diffusion;
-using RLDistributed.Core.Imaging;
 using RLDistributed.Core.Models;
 using RLDistributed.Core.Presets;
-using RLDistributed.Core.Sampling;
 using RLDistributed.Core.Training;
 using static TorchSharp.torch;
 
@@ -54,25 +51,11 @@ public sealed class TrainingRun(TrainingPreset preset, IDataset dataset, string 
         }
         metrics.Flush();
 
-        var manifest = new ModelManifest
-        {
-            Preset = preset.Name,
-            Dataset = dataset.Name,
-            ExampleShape = dataset.ExampleShape,
-            Model = preset.Model,
-            Training = options,
-            Step = options.Steps,
-            Schedule = ScheduleSnapshot.Of(trainer.Schedule.Schedule),
-        };
-        ModelStore.Save(ModelDirectory, manifest, energy, ema);
+        TrainedModelWriter.SaveModel(outputDirectory, preset, dataset, energy, ema, options.Steps);
         WriteSamples(trainer, FinalSamplesPath, cancellationToken);
         return last!;
     }
 
-    private void WriteSamples(Trainer trainer, string path, CancellationToken cancellationToken)
-    {
-        var sampler = new ProgressiveSampler(trainer.Schedule, new LangevinOptions { StepCount = preset.Training.LangevinSteps });
-        using var result = sampler.Sample(trainer.Ema, preset.SampleCount, preset.Training.Seed, device, cancellationToken: cancellationToken);
-        SamplePictures.Write(path, result.Samples, trainer.Ema, trainer.Schedule.Schedule, dataset, device);
-    }
+    private void WriteSamples(Trainer trainer, string path, CancellationToken cancellationToken) =>
+        TrainedModelWriter.WriteSamples(path, preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken);
 }

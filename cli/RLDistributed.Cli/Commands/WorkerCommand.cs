@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using RLDistributed.Cli.Hosting;
+using RLDistributed.Worker.Coordination;
+using RLDistributed.Worker.Hosting;
+
+namespace RLDistributed.Cli.Commands;
+
+/// <summary><c>rld worker --coordinator URL --run-id ID</c>: one worker process (as a container runs it).</summary>
+public static class WorkerCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var coordinator = new Option<string>("--coordinator") { Description = "Coordinator address, e.g. http://coordinator:50051", Required = true };
+        var runId = new Option<string>("--run-id") { Description = "Run to join", Required = true };
+        var workerId = new Option<string?>("--worker-id") { Description = "Stable worker name (default: host-pid)" };
+        var host = new Option<string>("--host") { Description = "Address to bind and advertise to peers", DefaultValueFactory = _ => "127.0.0.1" };
+        var collectivePort = new Option<int>("--collective-port") { Description = "Port of the Collective gRPC service (0: any)", DefaultValueFactory = _ => 0 };
+        var dataPort = new Option<int>("--data-port") { Description = "Port of the tcp data plane (0: any)", DefaultValueFactory = _ => 0 };
+        var connectTimeout = CommonOptions.Positive<double>("--connect-timeout", "Seconds to keep trying to reach the coordinator (default 60)");
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
+        var command = new Command("worker", "Run one training worker: join the coordinator, train your slice, all-reduce with your ring neighbours")
+        {
+            coordinator, runId, workerId, host, collectivePort, dataPort, connectTimeout, threads, device,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(coordinator), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+                throw new CliUsageException("--coordinator", $"'{parse.GetValue(coordinator)}' is not an http(s) address");
+            var options = new WorkerOptions
+            {
+                Coordinator = address,
+                RunId = parse.GetValue(runId)!,
+                WorkerId = parse.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+                Host = parse.GetValue(host)!,
+                CollectivePort = parse.GetValue(collectivePort),
+                DataPort = parse.GetValue(dataPort),
+                ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout) ?? 60),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+            };
+            try
+            {
+                options.Validate();
+            }
+            catch (System.ComponentModel.DataAnnotations.ValidationException e)
+            {
+                throw new CliUsageException("worker options", e.Message);
+            }
+            using var loggers = ServiceLogging.CreateFactory("worker");
+            try
+            {
+                return await new WorkerRunner(options, loggers, TimeProvider.System).RunAsync(cancellationToken);
+            }
+            catch (CoordinatorUnreachableException e)
+            {
+                Console.Error.WriteLine($"rld: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        });
+        return command;
+    }
+}

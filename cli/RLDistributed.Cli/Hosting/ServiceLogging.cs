@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace RLDistributed.Cli.Hosting;
+
+/// <summary>
+/// Serilog behind Microsoft.Extensions.Logging for a service role run from the CLI: readable console lines
+/// locally, compact JSON when RLD_LOG_JSON=1 (containers). Code logs through ILogger; Serilog is the sink.
+/// </summary>
+public static class ServiceLogging
+{
+    /// <summary>A logger factory whose events carry Component.</summary>
+    public static ILoggerFactory CreateFactory(string component)
+    {
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("Component", component);
+        configuration = Environment.GetEnvironmentVariable("RLD_LOG_JSON") == "1"
+            ? configuration.WriteTo.Console(new CompactJsonFormatter())
+            : configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Component}: {Message:lj}{NewLine}{Exception}");
+        var logger = configuration.CreateLogger();
+        return LoggerFactory.Create(builder => builder.AddSerilog(logger, dispose: true));
+    }
+}

@@ -1,0 +1,60 @@
+using RLDistributed.Cli.Hosting;
+using RLDistributed.Core.Data;
+using RLDistributed.Core.Presets;
+using Spectre.Console;
+
+namespace RLDistributed.Cli.Training;
+
+/// <summary><c>rld train --workers N</c>: the run as a local cluster of real processes, with a progress bar.</summary>
+public static class DistributedTrain
+{
+    /// <summary>Checks the spec, starts the cluster, shows progress; returns the exit code.</summary>
+    public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, string transport, string outputDirectory, CancellationToken cancellationToken)
+    {
+        var options = spec.Preset.Training;
+        if (options.GlobalBatch < workers)
+            throw new CliUsageException("--workers", $"{workers} workers need a global batch of at least {workers} (it is {options.GlobalBatch})");
+        // Fail here, before any process starts, if the data cannot be opened.
+        try
+        {
+            DatasetCatalog.Open(spec.Preset.Dataset, spec.DataPath, spec.Preset.PadTo32, options.Seed);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException("--data", e.Message);
+        }
+        // Several workers on one machine split the cores rather than each taking all of them (perf-notes.md).
+        var threads = spec.ThreadsPerWorker ?? Math.Max(1, Environment.ProcessorCount / workers);
+        spec = spec with { ThreadsPerWorker = threads };
+
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]rld train[/] run [blue]{runId}[/]: {workers} workers ({threads} thread(s) each) over {transport}, preset [blue]{spec.Preset.Name}[/], batch {options.GlobalBatch}, {options.Steps} steps; output [green]{outputDirectory}[/]");
+        var cluster = new LocalCluster(new LocalClusterOptions(spec, runId, workers, transport, outputDirectory, threads));
+        var logPath = Path.Combine(outputDirectory, "cluster.log");
+        Directory.CreateDirectory(outputDirectory);
+        await using var logFile = new StreamWriter(logPath) { AutoFlush = true };
+        var gate = new Lock();
+        var code = 1;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("starting", maxValue: options.Steps);
+                code = await cluster.RunAsync(
+                    line => { lock (gate) logFile.WriteLine(line); },
+                    status =>
+                    {
+                        task.Value = status.LastStep;
+                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}  loss {status.LastLoss:+0.0000;-0.0000}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}";
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                if (code == 0) task.Value = options.Steps;
+            }).ConfigureAwait(false);
+        if (code == 0)
+            AnsiConsole.MarkupLineInterpolated($"model: [green]{Path.Combine(outputDirectory, "model")}[/]  samples: [green]{Path.Combine(outputDirectory, "samples.png")}[/]  log: {logPath}");
+        else
+            AnsiConsole.MarkupLineInterpolated($"[red]the run failed[/]; see {logPath}");
+        return code == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+}

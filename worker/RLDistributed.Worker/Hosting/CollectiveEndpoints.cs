@@ -1,0 +1,107 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RLDistributed.Core.Energy;
+using RLDistributed.Protos.V1;
+using RLDistributed.Worker.Collective;
+
+namespace RLDistributed.Worker.Hosting;
+
+/// <summary>
+/// What a worker serves to its ring neighbours: the Collective gRPC service (the grpc transport, and later the
+/// state broadcast) on an HTTP/2 port, and the tcp data-plane listener. Both are bound before the worker joins,
+/// so the addresses it advertises are real.
+/// </summary>
+public sealed class CollectiveEndpoints : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TcpRingListener _listener;
+    private readonly CollectiveMailbox _mailbox;
+    private readonly RingAllReduceOptions _ringOptions;
+
+    private CollectiveEndpoints(WebApplication app, TcpRingListener listener, CollectiveMailbox mailbox, RingAllReduceOptions ringOptions, string host, int grpcPort)
+    {
+        _app = app;
+        _listener = listener;
+        _mailbox = mailbox;
+        _ringOptions = ringOptions;
+        CollectiveEndpoint = $"{host}:{grpcPort}";
+        DataEndpoint = $"{host}:{listener.LocalEndPoint.Port}";
+    }
+
+    /// <summary>host:port of the Collective gRPC service.</summary>
+    public string CollectiveEndpoint { get; }
+
+    /// <summary>host:port of the tcp data plane.</summary>
+    public string DataEndpoint { get; }
+
+    /// <summary>Binds both endpoints (port 0: the OS picks) and starts serving.</summary>
+    public static async Task<CollectiveEndpoints> StartAsync(WorkerOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var address = IPAddress.Parse(options.Host);
+        var ringOptions = new RingAllReduceOptions { ConnectTimeout = options.ConnectTimeout };
+        var mailbox = new CollectiveMailbox();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.AddRingCollective(mailbox, ringOptions);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.CollectivePort, listen => listen.Protocols = HttpProtocols.Http2));
+        var app = builder.Build();
+        app.MapGrpcService<CollectiveService>();
+        var listener = new TcpRingListener(new IPEndPoint(address, options.DataPort));
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            listener.Dispose();
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot serve the collective endpoint on {options.Host}:{options.CollectivePort}: {e.Message}", e);
+        }
+        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.Host, new Uri(bound).Port);
+    }
+
+    /// <summary>Connects this rank to its ring neighbours over the assignment's transport, for the network's gradients.</summary>
+    public async Task<RingConnection> ConnectRingAsync(Assignment assignment, EnergyNetwork energy, CancellationToken cancellationToken)
+    {
+        var identity = new RingIdentity(assignment.RunId, assignment.Generation, assignment.Rank, assignment.WorldSize);
+        identity.Validate();
+        IRingTransport? transport = null;
+        if (assignment.WorldSize > 1)
+        {
+            var right = assignment.Peers.Single(p => p.Rank == identity.RightRank);
+            transport = assignment.Transport switch
+            {
+                "tcp" => await TcpRingTransport.ConnectAsync(_listener, ParseEndPoint(right.DataEndpoint), identity, _ringOptions, cancellationToken).ConfigureAwait(false),
+                "grpc" => OpenGrpc(identity, right.CollectiveEndpoint),
+                _ => throw new ArgumentException($"unknown transport '{assignment.Transport}'; expected tcp or grpc"),
+            };
+        }
+        var ring = new RingAllReduce(transport, identity, _ringOptions);
+        return new RingConnection(transport, new RingGradientReducer(ring, new GradientBuckets(energy.parameters(), _ringOptions.BucketBytes), assignment.WorldSize));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private GrpcRingTransport OpenGrpc(RingIdentity identity, string rightEndpoint)
+    {
+        _mailbox.Open(identity);
+        return new GrpcRingTransport(new Uri($"http://{rightEndpoint}"), _mailbox, identity, _ringOptions);
+    }
+
+    private static IPEndPoint ParseEndPoint(string endpoint) =>
+        IPEndPoint.TryParse(endpoint, out var parsed) ? parsed : throw new ArgumentException($"'{endpoint}' is not an ip:port endpoint");
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RLDistributed.Worker.Hosting;
+
+/// <summary>How one worker process finds the coordinator and serves its own endpoints.</summary>
+public sealed record WorkerOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Rld:Worker";
+
+    /// <summary>The coordinator's address, e.g. http://coordinator:50051.</summary>
+    [Required] public required Uri Coordinator { get; init; }
+
+    /// <summary>The run to join.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$")] public required string RunId { get; init; }
+
+    /// <summary>This worker's stable name. Default: host name and process id.</summary>
+    public string WorkerId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Address the worker binds and advertises to its peers. Default 127.0.0.1.</summary>
+    [Required] public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port of the Collective gRPC service (0: any free port). Default 0.</summary>
+    [Range(0, 65535)] public int CollectivePort { get; init; }
+
+    /// <summary>Port of the tcp data plane (0: any free port). Default 0.</summary>
+    [Range(0, 65535)] public int DataPort { get; init; }
+
+    /// <summary>How long to keep trying to reach the coordinator. Default 60 s.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Heartbeat interval. Default 1 s.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Torch device: cpu or cuda[:i]. Default cpu.</summary>
+    [Required] public string Device { get; init; } = "cpu";
+
+    /// <summary>Torch threads (null: the run spec's choice, else all cores).</summary>
+    [Range(1, 1024)] public int? Threads { get; init; }
+
+    /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
+    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+}
