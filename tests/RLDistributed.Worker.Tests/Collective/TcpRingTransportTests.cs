@@ -47,6 +47,36 @@ public sealed class TcpRingTransportTests
         await Assert.ThrowsAsync<CollectiveProtocolException>(() => rank1);
     }
 
+    [Fact]
+    public async Task ConnectAsync_NoNeighbour_ThrowsTimeoutAfterConnectTimeout()
+    {
+        using var listener = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        var free = FreePort();
+        var options = new RingAllReduceOptions { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+
+        await Assert.ThrowsAsync<TimeoutException>(() => TcpRingTransport.ConnectAsync(
+            listener, new IPEndPoint(IPAddress.Loopback, free), Ring.Identity(0, 2), options, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_NeighbourStartsLater_RetriesUntilItListens()
+    {
+        // Arrange: rank 0 starts first and dials a port nobody listens on yet.
+        using var listener0 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        var port1 = FreePort();
+        var rank0 = TcpRingTransport.ConnectAsync(listener0, new IPEndPoint(IPAddress.Loopback, port1), Ring.Identity(0, 2), Options, CancellationToken.None);
+
+        // Act
+        await Task.Delay(300);
+        using var listener1 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, port1));
+        var rank1 = TcpRingTransport.ConnectAsync(listener1, listener0.LocalEndPoint, Ring.Identity(1, 2), Options, CancellationToken.None);
+
+        // Assert
+        await using var transport0 = await rank0;
+        await using var transport1 = await rank1;
+        Assert.NotNull(transport0);
+    }
+
     [Theory]
     [InlineData(1000L, 16, "offset")]
     [InlineData(0L, 15, "length")]
@@ -111,5 +141,11 @@ public sealed class TcpRingTransportTests
         await ring.Transports[1].ReceiveAsync(new ChunkHeader("run-a", 7, 0, 3, 1, 8, 4), received, CancellationToken.None);
 
         Assert.Equal(MemoryMarshal.AsBytes(data.AsSpan()).ToArray(), MemoryMarshal.AsBytes(received.AsSpan()).ToArray());
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        return probe.LocalEndPoint.Port;
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -70,7 +71,7 @@ public sealed class TcpRingTransport : IRingTransport
                 .FirstOrDefault(e => e is not null and not OperationCanceledException);
             if (root is not null)
             {
-                throw root;
+                ExceptionDispatchInfo.Throw(root);
             }
 
             if (!ct.IsCancellationRequested && fault is OperationCanceledException)
