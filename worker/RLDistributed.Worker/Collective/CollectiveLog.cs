@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Logging;
+
+namespace RLDistributed.Worker.Collective;
+
+/// <summary>Source-generated log messages of the collective.</summary>
+internal static partial class CollectiveLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        Message = "Refused a pushed chunk of run {RunId} generation {Generation} from rank {Rank}: {Reason}")]
+    public static partial void ChunkRefused(ILogger logger, string runId, long generation, int rank, string reason);
+}

@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+
+namespace RLDistributed.Worker.Collective;
+
+/// <summary>Socket settings and exact-length reads shared by both ends of the tcp transport.</summary>
+internal static class TcpSocketTuning
+{
+    /// <summary>4 MiB: room for several 1 MiB frames in flight, so the sender rarely waits on the receiver's reads.</summary>
+    public const int SocketBufferBytes = 4 * 1024 * 1024;
+
+    public static void Apply(Socket socket)
+    {
+        // Frames are written whole; Nagle would only delay the last segment of each.
+        socket.NoDelay = true;
+        socket.SendBufferSize = SocketBufferBytes;
+        socket.ReceiveBufferSize = SocketBufferBytes;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> or throws when the peer closes first.</summary>
+    public static async ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new CollectiveProtocolException(
+                    $"The ring neighbour closed the connection with {buffer.Length} bytes still expected.");
+            }
+
+            buffer = buffer[read..];
+        }
+    }
+
+    /// <summary>Writes all of <paramref name="buffer"/>.</summary>
+    public static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> buffer, CancellationToken ct)
+    {
+        while (buffer.Length > 0)
+        {
+            var sent = await socket.SendAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+            buffer = buffer[sent..];
+        }
+    }
+}
