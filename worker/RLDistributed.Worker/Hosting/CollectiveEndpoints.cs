@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using RLDistributed.Core.Energy;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Collective;
+using RLDistributed.Worker.Training;
 
 namespace RLDistributed.Worker.Hosting;
 
@@ -64,7 +65,7 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             throw new IOException($"cannot serve the collective endpoint on {options.Host}:{options.CollectivePort}: {e.Message}", e);
         }
-        var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.Host, new Uri(bound).Port);
     }
 
