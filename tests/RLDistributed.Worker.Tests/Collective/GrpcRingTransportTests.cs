@@ -32,6 +32,28 @@ public sealed class GrpcRingTransportTests
         Assert.Contains(field, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReceiveAsync_LeftNeighbourStreamBreaks_ThrowsInsteadOfWaiting()
+    {
+        // Arrange: one good chunk, then the raw client abandons its call.
+        var mailbox = new CollectiveMailbox();
+        await using var transport = new GrpcRingTransport(new Uri("http://127.0.0.1:9"), mailbox, Ring.Identity(1, 2), Options);
+        await using var server = await CollectiveServer.StartAsync(mailbox, Options);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var call = new Protos.V1.Collective.CollectiveClient(channel).PushChunks();
+        await call.RequestStream.WriteAsync(Chunk("run-a", 7, 0, 0, 16));
+        await transport.ReceiveAsync(new ChunkHeader("run-a", 7, 0, 0, 0, 0, 16), new float[16], CancellationToken.None);
+
+        // Act
+        call.Dispose();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<CollectiveProtocolException>(() => transport.ReceiveAsync(
+            new ChunkHeader("run-a", 7, 0, 0, 0, 16, 16), new float[16], timeout.Token).AsTask());
+
+        // Assert
+        Assert.Contains("push stream", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("other-run", 7L, 0, StatusCode.InvalidArgument)]
     [InlineData("run-a", 7L, 1, StatusCode.InvalidArgument)]

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RLDistributed.Protos.V1;
@@ -16,19 +17,34 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, ILogger<Collect
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.CancellationToken;
-        while (await requestStream.MoveNext(ct).ConfigureAwait(false))
+        ChannelWriter<Chunk>? delivering = null;
+        try
         {
-            var chunk = requestStream.Current;
-            try
+            while (await requestStream.MoveNext(ct).ConfigureAwait(false))
             {
-                var writer = mailbox.WriterFor(chunk);
+                var chunk = requestStream.Current;
+                ChannelWriter<Chunk> writer;
+                try
+                {
+                    writer = mailbox.WriterFor(chunk);
+                }
+                catch (RpcException e)
+                {
+                    CollectiveLog.ChunkRefused(logger, chunk.RunId, chunk.Generation, chunk.SourceRank, e.Status.Detail);
+                    throw;
+                }
+
                 await writer.WriteAsync(chunk, ct).ConfigureAwait(false);
+                delivering = writer;
             }
-            catch (RpcException e)
-            {
-                CollectiveLog.ChunkRefused(logger, chunk.RunId, chunk.Generation, chunk.SourceRank, e.Status.Detail);
-                throw;
-            }
+        }
+        catch (Exception e) when (delivering is not null && e is not RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition })
+        {
+            // The left neighbour's stream broke mid-ring: no more chunks will come for this generation, so the
+            // receiver must fail now rather than wait for its caller's timeout.
+            CollectiveLog.PushStreamBroken(logger, e.Message);
+            delivering.TryComplete(new IOException($"The left neighbour's push stream ended abnormally: {e.Message}", e));
+            throw;
         }
 
         return new PushAck();

@@ -119,7 +119,8 @@ public sealed class GrpcRingTransport : IRingTransport
         }
         catch (ChannelClosedException e)
         {
-            throw new CollectiveProtocolException($"The mailbox of generation {_identity.Generation} was closed.", e);
+            throw new CollectiveProtocolException(
+                $"The mailbox of generation {_identity.Generation} was closed: {e.InnerException?.Message ?? "the generation ended"}.", e);
         }
 
         var data = chunk.Data.Span;
