@@ -8,7 +8,7 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Joined run {RunId} as rank {Rank} of {WorldSize}, generation {Generation}, transport {Transport}")]
     public static partial void Joined(ILogger logger, string runId, int rank, int worldSize, long generation, string transport);
 
-    [LoggerMessage(EventId = 202, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} step {Step}: loss {Loss:F5}, {StepSeconds:F3} s, all-reduce {AllReduceSeconds:F3} s")]
+    [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "Run {RunId} rank {Rank} step {Step}: loss {Loss:F5}, {StepSeconds:F3} s, all-reduce {AllReduceSeconds:F3} s")]
     public static partial void StepDone(ILogger logger, string runId, int rank, long step, double loss, double stepSeconds, double allReduceSeconds);
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: heartbeat failed: {Detail}")]

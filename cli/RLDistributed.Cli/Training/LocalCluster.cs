@@ -42,7 +42,7 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             }
 
             using var channel = GrpcChannel.ForAddress(address);
-            var client = new Coordinator.CoordinatorClient(channel);
+            var client = new RLDistributed.Protos.V1.Coordinator.CoordinatorClient(channel);
             var exits = Task.WhenAll(children.Select(c => c.WaitForExitAsync(cancellationToken)));
             while (!exits.IsCompleted)
             {

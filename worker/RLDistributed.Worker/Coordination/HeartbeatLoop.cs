@@ -12,6 +12,9 @@ public sealed class HeartbeatLoop(CoordinatorLink link, TimeSpan interval, TimeP
 {
     private long _step;
 
+    /// <summary>The step the last beat reported.</summary>
+    public long Step => Interlocked.Read(ref _step);
+
     /// <summary>The step the next beat reports.</summary>
     public void SetStep(long step) => Interlocked.Exchange(ref _step, step);
 

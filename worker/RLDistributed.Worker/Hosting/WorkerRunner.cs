@@ -33,43 +33,19 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         }, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
         WorkerLog.Joined(_logger, assignment.RunId, assignment.Rank, assignment.WorldSize, assignment.Generation, assignment.Transport);
 
-        var spec = RunSpec.FromJson(assignment.OptionsJson);
-        if ((options.Threads ?? spec.ThreadsPerWorker) is { } threads) set_num_threads(threads);
-        var device = new Device(options.Device);
-        var preset = spec.Preset;
-        var training = preset.Training;
-        var dataset = DatasetCatalog.Open(preset.Dataset, spec.DataPath, preset.PadTo32, training.Seed);
-
+        // Beat from the moment the seat is taken: building the model and the ring can take a while.
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var energy = EnergyModelFactory.Create(preset.Model, training.Seed, device);
-        using var ema = EnergyModelFactory.Create(preset.Model, training.Seed, device);
-        await using var ring = await endpoints.ConnectRingAsync(assignment, energy, stopRun.Token).ConfigureAwait(false);
-        using var trainer = new DistributedTrainer(energy, ema, dataset, training, device, ring.Reducer, assignment.Rank, assignment.WorldSize, spec.HashEvery);
-
         var heartbeat = new HeartbeatLoop(link, options.HeartbeatInterval, time, _logger);
         using var stopHeartbeat = new CancellationTokenSource();
         var beating = heartbeat.RunAsync(assignment.RunId, assignment.Generation, assignment.Rank, stopRun, stopHeartbeat.Token);
         var step = assignment.StartStep;
         try
         {
-            byte[]? lastHash = null;
-            for (; step < training.Steps; step++)
-            {
-                heartbeat.SetStep(step);
-                var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
-                lastHash = done.ParameterHash ?? lastHash;
-                WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
-                if (await link.ReportAsync(Report(assignment, step, done), stopRun.Token).ConfigureAwait(false))
-                    throw new OperationCanceledException("the coordinator stopped the run");
-            }
-            WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
-            if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, trainer, device, stopRun.Token);
-            await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
-            return 0;
+            return await TrainAsync(link, assignment, endpoints, heartbeat, stopRun, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            WorkerLog.Failed(_logger, assignment.RunId, assignment.Rank, step, e.Message);
+            WorkerLog.Failed(_logger, assignment.RunId, assignment.Rank, heartbeat.Step, e.Message);
             await TryLeaveWithErrorAsync(link, assignment, e.Message).ConfigureAwait(false);
             return 1;
         }
@@ -78,6 +54,38 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             await stopHeartbeat.CancelAsync().ConfigureAwait(false);
             await beating.ConfigureAwait(false);
         }
+    }
+
+    private async Task<int> TrainAsync(CoordinatorLink link, Assignment assignment, CollectiveEndpoints endpoints, HeartbeatLoop heartbeat,
+        CancellationTokenSource stopRun, CancellationToken cancellationToken)
+    {
+        var spec = RunSpec.FromJson(assignment.OptionsJson);
+        if ((options.Threads ?? spec.ThreadsPerWorker) is { } threads) set_num_threads(threads);
+        var device = new Device(options.Device);
+        var preset = spec.Preset;
+        var training = preset.Training;
+        var dataset = DatasetCatalog.Open(preset.Dataset, spec.DataPath, preset.PadTo32, training.Seed);
+
+        using var energy = EnergyModelFactory.Create(preset.Model, training.Seed, device);
+        using var ema = EnergyModelFactory.Create(preset.Model, training.Seed, device);
+        await using var ring = await endpoints.ConnectRingAsync(assignment, energy, stopRun.Token).ConfigureAwait(false);
+        using var trainer = new DistributedTrainer(energy, ema, dataset, training, device, ring.Reducer, assignment.Rank, assignment.WorldSize, spec.HashEvery);
+
+        var step = assignment.StartStep;
+        byte[]? lastHash = null;
+        for (; step < training.Steps; step++)
+        {
+            heartbeat.SetStep(step);
+            var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
+            lastHash = done.ParameterHash ?? lastHash;
+            WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
+            if (await link.ReportAsync(Report(assignment, step, done), stopRun.Token).ConfigureAwait(false))
+                throw new OperationCanceledException("the coordinator stopped the run");
+        }
+        WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
+        if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, trainer, device, stopRun.Token);
+        await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
+        return 0;
     }
 
     private void WriteOutputs(Assignment assignment, TrainingPreset preset, IDataset dataset, DistributedTrainer trainer, Device device, CancellationToken cancellationToken)

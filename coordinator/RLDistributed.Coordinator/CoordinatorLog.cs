@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace RLDistributed.Coordinator;
+
+/// <summary>The coordinator's log messages (source-generated, structured).</summary>
+internal static partial class CoordinatorLog
+{
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Run {RunId}: worker {WorkerId} joined as rank {Rank} ({Joined}/{Workers})")]
+    public static partial void WorkerJoined(ILogger logger, string runId, string workerId, int rank, int joined, int workers);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Run {RunId}: rendezvous complete with {Workers} workers")]
+    public static partial void RendezvousComplete(ILogger logger, string runId, int workers);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Run {RunId} step {Step}: loss {Loss:F5}, slowest rank {Seconds:F3} s")]
+    public static partial void StepCombined(ILogger logger, string runId, long step, double loss, double seconds);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Run {RunId}: rank {Rank} left (completed {Completed}) {Error}")]
+    public static partial void WorkerLeft(ILogger logger, string runId, int rank, bool completed, string error);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "Run {RunId} completed after {Step} steps")]
+    public static partial void RunCompleted(ILogger logger, string runId, long step);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "Run {RunId} failed: {Reason}")]
+    public static partial void RunFailed(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "coordinator listening on {Address} for run {RunId} ({Workers} workers)")]
+    public static partial void Listening(ILogger logger, string address, string runId, int workers);
+}

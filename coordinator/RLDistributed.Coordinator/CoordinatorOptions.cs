@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RLDistributed.Coordinator;
+
+/// <summary>One run's coordinator: who may join, how many, and what they are told.</summary>
+public sealed record CoordinatorOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string SectionName = "Rld:Coordinator";
+
+    /// <summary>The run id every request must carry.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9._-]{1,64}$", ErrorMessage = "RunId must be 1–64 letters, digits, '.', '_' or '-'")]
+    public required string RunId { get; init; }
+
+    /// <summary>Rendezvous size: the run starts when this many workers have joined.</summary>
+    [Range(1, 1024)] public required int Workers { get; init; }
+
+    /// <summary>The run's options (a RunSpec as JSON), handed to every worker unchanged.</summary>
+    [Required(AllowEmptyStrings = false)] public required string OptionsJson { get; init; }
+
+    /// <summary>Gradient data plane: tcp (default) or grpc.</summary>
+    [Required, RegularExpression("^(tcp|grpc)$", ErrorMessage = "Transport must be tcp or grpc")] public string Transport { get; init; } = "tcp";
+
+    /// <summary>Where rank 0 writes the model and pictures.</summary>
+    [Required] public required string OutputDirectory { get; init; }
+
+    /// <summary>Address to bind. Default 127.0.0.1.</summary>
+    [Required] public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port (0: any free port). Default 0.</summary>
+    [Range(0, 65535)] public int Port { get; init; }
+
+    /// <summary>Interval at which workers beat. Default 1 s.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A worker is dead after this many intervals without a beat. Default 3.</summary>
+    [Range(1, 1000)] public int MissedHeartbeatsBeforeDead { get; init; } = 3;
+
+    /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
+    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+}

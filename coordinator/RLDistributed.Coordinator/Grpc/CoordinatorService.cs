@@ -1,0 +1,30 @@
+using Grpc.Core;
+using RLDistributed.Coordinator.Rendezvous;
+using RLDistributed.Protos.V1;
+
+namespace RLDistributed.Coordinator.Grpc;
+
+/// <summary>The Coordinator gRPC service: a thin layer over <see cref="RunState"/>, which validates every request.</summary>
+public sealed class CoordinatorService(RunState run) : Protos.V1.Coordinator.CoordinatorBase
+{
+    /// <inheritdoc />
+    public override Task<Assignment> Join(JoinRequest request, ServerCallContext context) => run.JoinAsync(request, context.CancellationToken);
+
+    /// <inheritdoc />
+    public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
+        Task.FromResult(new HeartbeatReply { Generation = request.Generation, Stop = run.Heartbeat(request) });
+
+    /// <inheritdoc />
+    public override Task<StepAck> ReportStep(StepReport request, ServerCallContext context) =>
+        Task.FromResult(new StepAck { Stop = run.Report(request) });
+
+    /// <inheritdoc />
+    public override Task<LeaveReply> Leave(LeaveRequest request, ServerCallContext context)
+    {
+        run.Leave(request);
+        return Task.FromResult(new LeaveReply());
+    }
+
+    /// <inheritdoc />
+    public override Task<RunStatus> GetStatus(StatusRequest request, ServerCallContext context) => Task.FromResult(run.Status());
+}

@@ -1,0 +1,4 @@
+namespace RLDistributed.Coordinator.Rendezvous;
+
+/// <summary>A step as the whole run saw it.</summary>
+internal sealed record CombinedStep(long Step, double Loss, double Seconds);

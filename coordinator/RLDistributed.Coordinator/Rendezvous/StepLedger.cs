@@ -1,0 +1,38 @@
+using RLDistributed.Protos.V1;
+
+namespace RLDistributed.Coordinator.Rendezvous;
+
+/// <summary>
+/// Combines the ranks' reports of each step: the global loss is the sum of the ranks' shares; parameter
+/// hashes of one step must all be equal. Keeps only steps still waiting for a rank.
+/// </summary>
+internal sealed class StepLedger(int worldSize)
+{
+    private readonly Dictionary<long, List<StepReport>> _pending = [];
+
+    public long LastStep { get; private set; }
+
+    public double LastLoss { get; private set; }
+
+    public (CombinedStep? Combined, string? HashMismatch) Add(StepReport report)
+    {
+        if (!_pending.TryGetValue(report.Step, out var reports)) _pending[report.Step] = reports = [];
+        if (reports.Any(r => r.Rank == report.Rank)) return (null, null); // a retried report counts once
+        reports.Add(report);
+        if (!report.ParameterHash.IsEmpty)
+        {
+            var other = reports.Find(r => !r.ParameterHash.IsEmpty && !r.ParameterHash.Equals(report.ParameterHash));
+            if (other is not null)
+                return (null, $"parameter hash mismatch at step {report.Step} between rank {other.Rank} and rank {report.Rank}: the ranks have diverged");
+        }
+        if (reports.Count < worldSize) return (null, null);
+        _pending.Remove(report.Step);
+        var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds));
+        if (combined.Step > LastStep)
+        {
+            LastStep = combined.Step;
+            LastLoss = combined.Loss;
+        }
+        return (combined, null);
+    }
+}
