@@ -1,0 +1,55 @@
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using RLDistributed.Coordinator.Hosting;
+using RLDistributed.Protos.V1;
+
+namespace RLDistributed.Coordinator.Tests.Rendezvous;
+
+/// <summary>A real coordinator on 127.0.0.1 (any free port) and a real gRPC client.</summary>
+internal sealed class CoordinatorFixture : IAsyncDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    private CoordinatorFixture(RunningCoordinator coordinator, CoordinatorOptions options)
+    {
+        Coordinator = coordinator;
+        Options = options;
+        _channel = GrpcChannel.ForAddress(coordinator.Address);
+        Client = new Protos.V1.Coordinator.CoordinatorClient(_channel);
+    }
+
+    public RunningCoordinator Coordinator { get; }
+
+    public CoordinatorOptions Options { get; }
+
+    public Protos.V1.Coordinator.CoordinatorClient Client { get; }
+
+    public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null)
+    {
+        var options = new CoordinatorOptions
+        {
+            RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = "/tmp/out",
+            HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
+        };
+        var coordinator = await CoordinatorHost.StartAsync(options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        return new CoordinatorFixture(coordinator, options);
+    }
+
+    public static JoinRequest Join(string worker, int port) => new()
+    {
+        RunId = "run-a", WorkerId = worker, CollectiveEndpoint = $"127.0.0.1:{port}", DataEndpoint = $"127.0.0.1:{port + 1}",
+    };
+
+    /// <summary>Joins <paramref name="count"/> workers concurrently and returns their assignments by worker.</summary>
+    public async Task<Assignment[]> JoinAllAsync(int count)
+    {
+        var joins = Enumerable.Range(0, count).Select(i => Client.JoinAsync(Join($"w{i}", 40000 + 10 * i)).ResponseAsync).ToArray();
+        return await Task.WhenAll(joins);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await Coordinator.DisposeAsync();
+    }
+}

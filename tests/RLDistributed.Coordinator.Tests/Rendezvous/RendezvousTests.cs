@@ -1,0 +1,135 @@
+using Grpc.Core;
+using RLDistributed.Coordinator.Rendezvous;
+using RLDistributed.Protos.V1;
+
+namespace RLDistributed.Coordinator.Tests.Rendezvous;
+
+public sealed class RendezvousTests
+{
+    [Fact]
+    public async Task Join_ThreeWorkers_AllWaitForTheLastThenGetDistinctRanksAndOneRing()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 3);
+        var first = fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000)).ResponseAsync;
+        var second = fixture.Client.JoinAsync(CoordinatorFixture.Join("w1", 40010)).ResponseAsync;
+        await Task.Delay(300);
+        Assert.False(first.IsCompleted || second.IsCompleted, "a join returned before the rendezvous was complete");
+
+        var third = await fixture.Client.JoinAsync(CoordinatorFixture.Join("w2", 40020));
+        var all = new[] { await first, await second, third };
+
+        Assert.Equal([0, 1, 2], all.Select(a => a.Rank).Order());
+        Assert.All(all, a => Assert.Equal(3, a.WorldSize));
+        Assert.All(all, a => Assert.Equal(all[0].Peers, a.Peers));
+        Assert.All(all, a => Assert.Equal(fixture.Options.OptionsJson, a.OptionsJson));
+        Assert.Equal("running", (await fixture.Client.GetStatusAsync(new StatusRequest())).State);
+    }
+
+    [Fact]
+    public async Task Requests_WrongRunStaleGenerationOrBadRank_RefusedWithClearStatus_RunUnaffected()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        var seats = await fixture.JoinAllAsync(2);
+
+        var wrongRun = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.JoinAsync(CoordinatorFixture.Join("w9", 40100).Also(j => j.RunId = "run-b")).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, wrongRun.StatusCode);
+        Assert.Contains("run-b", wrongRun.Status.Detail);
+
+        var stale = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.HeartbeatAsync(new HeartbeatRequest { RunId = "run-a", Generation = 7, Rank = 0 }).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, stale.StatusCode);
+        Assert.Contains("stale generation 7", stale.Status.Detail);
+
+        var badRank = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.ReportStepAsync(new StepReport { RunId = "run-a", Generation = 1, Rank = 5, Step = 1 }).ResponseAsync);
+        Assert.Equal(StatusCode.OutOfRange, badRank.StatusCode);
+        Assert.Contains("rank 5", badRank.Status.Detail);
+
+        var full = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.JoinAsync(CoordinatorFixture.Join("w-late", 40200)).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, full.StatusCode);
+
+        var badEndpoint = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000).Also(j => j.DataEndpoint = "nowhere")).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, badEndpoint.StatusCode);
+
+        var status = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal("running", status.State);
+        Assert.Equal(2, status.Workers.Count);
+        Assert.Equal(2, seats.Length);
+    }
+
+    [Fact]
+    public async Task ReportStep_DifferentParameterHashes_FailsTheRunAndTellsRanksToStop()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        await fixture.JoinAllAsync(2);
+        var report = new StepReport { RunId = "run-a", Generation = 1, Step = 200, ParameterHash = Google.Protobuf.ByteString.CopyFrom(1, 2, 3) };
+        Assert.False((await fixture.Client.ReportStepAsync(report.Also(r => r.Rank = 0))).Stop);
+
+        var ack = await fixture.Client.ReportStepAsync(report.Clone().Also(r => { r.Rank = 1; r.ParameterHash = Google.Protobuf.ByteString.CopyFrom(9, 9, 9); }));
+
+        Assert.True(ack.Stop);
+        var status = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal("failed", status.State);
+        Assert.Contains("parameter hash mismatch at step 200", status.Error);
+        Assert.Equal(RunPhase.Failed, await fixture.Coordinator.Finished);
+    }
+
+    [Fact]
+    public async Task Leave_EveryRankCompleted_RunCompletes()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        await fixture.JoinAllAsync(2);
+        foreach (var rank in new[] { 0, 1 })
+        {
+            await fixture.Client.ReportStepAsync(new StepReport { RunId = "run-a", Generation = 1, Rank = rank, Step = 1, Loss = 0.25 });
+            await fixture.Client.LeaveAsync(new LeaveRequest { RunId = "run-a", Generation = 1, Rank = rank, Completed = true });
+        }
+        Assert.Equal(RunPhase.Completed, await fixture.Coordinator.Finished);
+        var status = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal(1, status.LastStep);
+        Assert.Equal(0.5, status.LastLoss, 12);
+    }
+
+    [Fact]
+    public async Task Liveness_SilentWorker_IsDeclaredDeadAndTheRunFails()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2, heartbeat: TimeSpan.FromMilliseconds(100));
+        await fixture.JoinAllAsync(2);
+        using var beating = new CancellationTokenSource();
+        var beats = Task.Run(async () =>
+        {
+            while (!beating.IsCancellationRequested)
+            {
+                await fixture.Client.HeartbeatAsync(new HeartbeatRequest { RunId = "run-a", Generation = 1, Rank = 0 });
+                await Task.Delay(50);
+            }
+        });
+
+        var phase = await fixture.Coordinator.Finished.WaitAsync(TimeSpan.FromSeconds(10));
+        await beating.CancelAsync();
+        await beats;
+
+        Assert.Equal(RunPhase.Failed, phase);
+        var status = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Contains("rank 1", status.Error);
+        Assert.Contains("missed 3 heartbeats", status.Error);
+    }
+
+    [Fact]
+    public async Task Start_BadOptions_NameTheOption()
+    {
+        var options = new CoordinatorOptions { RunId = "bad id!", Workers = 0, OptionsJson = "{}", OutputDirectory = "/tmp" };
+        var error = await Assert.ThrowsAsync<System.ComponentModel.DataAnnotations.ValidationException>(() =>
+            Hosting.CoordinatorHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None));
+        Assert.Matches("RunId|Workers", error.Message);
+    }
+
+    [Fact]
+    public async Task Start_PortInUse_EndpointBindExceptionNamesTheAddress()
+    {
+        await using var first = await CoordinatorFixture.StartAsync(workers: 1);
+        var port = first.Coordinator.Address.Port;
+        var options = new CoordinatorOptions { RunId = "run-b", Workers = 1, OptionsJson = "{}", OutputDirectory = "/tmp", Port = port };
+        var error = await Assert.ThrowsAsync<Hosting.EndpointBindException>(() =>
+            Hosting.CoordinatorHost.StartAsync(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None));
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+    }
+}
