@@ -20,7 +20,7 @@ public static class CoordinatorCommand
         var spec = new Option<string>("--spec") { Description = "Run options as JSON (the run.json that rld train --workers writes)", Required = true };
         var output = new Option<string>("--out") { Description = "Directory where rank 0 writes the model and pictures", Required = true };
         var transport = new Option<string>("--transport") { Description = "Gradient data plane: tcp or grpc", DefaultValueFactory = _ => "tcp" };
-        transport.AcceptOnlyFromAmong("tcp", "grpc");
+        transport.OneOf("tcp", "grpc");
         var host = new Option<string>("--host") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to bind (0: any free port)", DefaultValueFactory = _ => 0 };
         var command = new Command("coordinator", "Run the coordinator of one training run: rendezvous, ranks, ring order, step reports")

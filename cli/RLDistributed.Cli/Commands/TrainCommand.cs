@@ -37,7 +37,7 @@ public static class TrainCommand
             if (OptionValues.TryGet<int>(r, out var n) && (n < 0 || n > 64)) r.AddError($"--workers must be between 0 and 64, got {n}");
         });
         var transport = new Option<string>("--transport") { Description = "Gradient data plane between workers: tcp (default) or grpc", DefaultValueFactory = _ => "tcp" };
-        transport.AcceptOnlyFromAmong("tcp", "grpc");
+        transport.OneOf("tcp", "grpc");
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: <preset>-<UTC time>)" };
 
         var command = new Command("train", "Train a DRL model in one process; writes model/, samples.png and metrics.jsonl under --out")

@@ -32,4 +32,18 @@ public static class CommonOptions
         });
         return option;
     }
+
+    /// <summary>
+    /// Restricts a string option to <paramref name="allowed"/> with a one-line error that names the option
+    /// (System.CommandLine's own AcceptOnlyFromAmong prints one line per allowed value).
+    /// </summary>
+    public static Option<string> OneOf(this Option<string> option, params string[] allowed)
+    {
+        option.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<string>(r, out var value) && !allowed.Contains(value))
+                r.AddError($"{option.Name} '{value}' is not allowed; expected one of {string.Join(", ", allowed)}");
+        });
+        return option;
+    }
 }
