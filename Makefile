@@ -28,10 +28,12 @@ build: setup ## Publish the CLI so that ./bin/rld runs it
 	@mkdir -p bin && ln -sfn ../$(PUBLISH_DIR)/rld bin/rld
 	@echo "built ./bin/rld"
 
+# Test projects run one after another (-m:1): the integration tests start real worker processes whose
+# heartbeats must not starve behind another project's training test on a 2-core machine.
 test: setup ## Run every test (CPU); prints 'N passed, N failed'
 	@rm -rf $(RESULTS_DIR)
 	$(DOTNET) build RLDistributed.sln -c $(CONFIG) --no-restore -nologo
-	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --no-build --filter "$(TEST_FILTER)" \
+	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --no-build --filter "$(TEST_FILTER)" -m:1 \
 	  --logger trx --results-directory $(RESULTS_DIR) --logger "console;verbosity=normal" \
 	  || { bash scripts/test-summary.sh $(RESULTS_DIR); exit 1; }
 	@bash scripts/test-summary.sh $(RESULTS_DIR)

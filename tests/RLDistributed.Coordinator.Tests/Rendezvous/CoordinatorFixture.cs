@@ -24,14 +24,14 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
 
     public Protos.V1.Coordinator.CoordinatorClient Client { get; }
 
-    public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null)
+    public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null, TimeProvider? time = null)
     {
         var options = new CoordinatorOptions
         {
             RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = "/tmp/out",
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
         };
-        var coordinator = await CoordinatorHost.StartAsync(options, NullLoggerFactory.Instance, TimeProvider.System, CancellationToken.None);
+        var coordinator = await CoordinatorHost.StartAsync(options, NullLoggerFactory.Instance, time ?? TimeProvider.System, CancellationToken.None);
         return new CoordinatorFixture(coordinator, options);
     }
 

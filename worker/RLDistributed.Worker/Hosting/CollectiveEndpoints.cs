@@ -69,8 +69,21 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
         return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.Host, new Uri(bound).Port);
     }
 
+    /// <summary>The ring options in force (chunk and bucket sizes).</summary>
+    public RingAllReduceOptions RingOptions => _ringOptions;
+
     /// <summary>Connects this rank to its ring neighbours over the assignment's transport, for the network's gradients.</summary>
     public async Task<RingConnection> ConnectRingAsync(Assignment assignment, EnergyNetwork energy, CancellationToken cancellationToken)
+    {
+        var (transport, ring) = await ConnectAllReduceAsync(assignment, cancellationToken).ConfigureAwait(false);
+        return new RingConnection(transport, new RingGradientReducer(ring, new GradientBuckets(energy.parameters(), _ringOptions.BucketBytes), assignment.WorldSize));
+    }
+
+    /// <summary>
+    /// Connects the assignment's transport (none for a world of one) and the all-reduce over it. The caller
+    /// disposes the transport.
+    /// </summary>
+    public async Task<(IRingTransport? Transport, RingAllReduce Ring)> ConnectAllReduceAsync(Assignment assignment, CancellationToken cancellationToken)
     {
         var identity = new RingIdentity(assignment.RunId, assignment.Generation, assignment.Rank, assignment.WorldSize);
         identity.Validate();
@@ -85,8 +98,7 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
                 _ => throw new ArgumentException($"unknown transport '{assignment.Transport}'; expected tcp or grpc"),
             };
         }
-        var ring = new RingAllReduce(transport, identity, _ringOptions);
-        return new RingConnection(transport, new RingGradientReducer(ring, new GradientBuckets(energy.parameters(), _ringOptions.BucketBytes), assignment.WorldSize));
+        return (transport, new RingAllReduce(transport, identity, _ringOptions));
     }
 
     /// <inheritdoc />
