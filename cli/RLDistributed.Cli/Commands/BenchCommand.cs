@@ -16,7 +16,7 @@ namespace RLDistributed.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the <c>bench</c> command and its subcommands.</summary>
-    public static Command Create() => new("bench", "Benchmarks") { CreateStep(), AllReduceBenchCommand.Create() };
+    public static Command Create() => new("bench", "Benchmarks") { CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create() };
 
     private static Command CreateStep()
     {

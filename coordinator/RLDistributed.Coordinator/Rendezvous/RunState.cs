@@ -130,7 +130,7 @@ public sealed class RunState(CoordinatorOptions options, TimeProvider time, ILog
             var status = new RunStatus
             {
                 RunId = options.RunId, Generation = Generation, WorldSize = options.Workers, State = _phase.ToString().ToLowerInvariant(),
-                LastStep = _ledger.LastStep, LastLoss = _ledger.LastLoss, Error = _error,
+                LastStep = _ledger.LastStep, LastLoss = _ledger.LastLoss, Error = _error, MedianStepSeconds = _ledger.MedianStepSeconds,
             };
             var limit = options.HeartbeatInterval * options.MissedHeartbeatsBeforeDead;
             status.Workers.AddRange(_members.Select(m => new WorkerStatus

@@ -8,11 +8,24 @@ namespace RLDistributed.Coordinator.Rendezvous;
 /// </summary>
 internal sealed class StepLedger(int worldSize)
 {
+    private const int RecentSteps = 100;
     private readonly Dictionary<long, List<StepReport>> _pending = [];
+    private readonly Queue<double> _recentSeconds = new();
 
     public long LastStep { get; private set; }
 
     public double LastLoss { get; private set; }
+
+    /// <summary>Median of the last 100 combined steps' times (0 before the first).</summary>
+    public double MedianStepSeconds
+    {
+        get
+        {
+            if (_recentSeconds.Count == 0) return 0;
+            var sorted = _recentSeconds.Order().ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
 
     public (CombinedStep? Combined, string? HashMismatch) Add(StepReport report)
     {
@@ -28,6 +41,8 @@ internal sealed class StepLedger(int worldSize)
         if (reports.Count < worldSize) return (null, null);
         _pending.Remove(report.Step);
         var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds));
+        _recentSeconds.Enqueue(combined.Seconds);
+        if (_recentSeconds.Count > RecentSteps) _recentSeconds.Dequeue();
         if (combined.Step > LastStep)
         {
             LastStep = combined.Step;

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json;
+using RLDistributed.Cli.Bench;
+using RLDistributed.Cli.Hosting;
+using RLDistributed.Core.Presets;
+using Spectre.Console;
+
+namespace RLDistributed.Cli.Commands;
+
+/// <summary><c>rld bench distributed</c>: step time of N one-thread workers against one one-thread process on the same per-worker batch.</summary>
+public static class DistributedBenchCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var preset = new Option<string>("--preset") { Description = "Preset", DefaultValueFactory = _ => TrainingPresets.Default }.OneOf([.. TrainingPresets.Names]);
+        var workers = new Option<int>("--workers") { Description = "Worker processes", DefaultValueFactory = _ => 2 };
+        var batch = new Option<int>("--batch") { Description = "Per-worker batch", DefaultValueFactory = _ => 256 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 100 };
+        var output = new Option<string>("--out") { Description = "Directory for the JSON result", DefaultValueFactory = _ => Path.Combine("bench", "results") };
+        var command = new Command("distributed", "Distributed overhead: N one-thread workers against one one-thread process, same per-worker batch") { preset, workers, batch, steps, output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(workers) is < 2 or > 16) throw new CliUsageException("--workers", "must be between 2 and 16");
+            if (parse.GetValue(batch) < 1) throw new CliUsageException("--batch", "must be positive");
+            if (parse.GetValue(steps) < 10) throw new CliUsageException("--steps", "must be at least 10");
+            var chosen = TrainingPresets.Get(parse.GetValue(preset)!);
+            var scratch = Directory.CreateTempSubdirectory("rld-bench-").FullName;
+            try
+            {
+                var (single, cluster) = await DistributedOverheadBenchmark.RunAsync(chosen, parse.GetValue(workers), parse.GetValue(batch), parse.GetValue(steps), scratch, cancellationToken);
+                var ratio = cluster / single;
+                AnsiConsole.MarkupLineInterpolated($"one process, 1 thread, batch {parse.GetValue(batch)}: median step [bold]{single * 1000:F1} ms[/]");
+                AnsiConsole.MarkupLineInterpolated($"{parse.GetValue(workers)} workers, 1 thread each, batch {parse.GetValue(batch)} each: median step [bold]{cluster * 1000:F1} ms[/]  (×{ratio:F3}, overhead {ratio - 1:P1})");
+                var directory = parse.GetValue(output)!;
+                Directory.CreateDirectory(directory);
+                var path = Path.Combine(directory, $"distributed-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.MachineName}.json");
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new
+                {
+                    benchmark = "distributed-overhead",
+                    method = "median step time over the timed steps after 5 warm-up steps; single = one process, torch 1 thread, batch B; "
+                        + "cluster = coordinator + N worker processes over tcp on 127.0.0.1, torch 1 thread each, global batch N*B, step time = slowest rank's "
+                        + "step (plan, Langevin, backward, all-reduce, update) as reported to the coordinator, median of the last 100 steps",
+                    preset = chosen.Name, workers = parse.GetValue(workers), perWorkerBatch = parse.GetValue(batch), steps = parse.GetValue(steps),
+                    machine = new { Environment.MachineName, Environment.ProcessorCount },
+                    utc = DateTime.UtcNow, singleSeconds = single, clusterSeconds = cluster, ratio,
+                }, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"results: [green]{path}[/]");
+                return ExitCodes.Ok;
+            }
+            finally
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        });
+        return command;
+    }
+}
