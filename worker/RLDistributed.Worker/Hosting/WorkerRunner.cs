@@ -73,15 +73,20 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
 
         var step = assignment.StartStep;
         byte[]? lastHash = null;
+        // The report of step k travels while step k+1 computes; a stop in its reply ends the run one step later.
+        Task<bool>? pendingReport = null;
         for (; step < training.Steps; step++)
         {
             heartbeat.SetStep(step);
             var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
             lastHash = done.ParameterHash ?? lastHash;
             WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
-            if (await link.ReportAsync(Report(assignment, step, done), stopRun.Token).ConfigureAwait(false))
+            if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
                 throw new OperationCanceledException("the coordinator stopped the run");
+            pendingReport = link.ReportAsync(Report(assignment, step, done), stopRun.Token);
         }
+        if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
+            throw new OperationCanceledException("the coordinator stopped the run");
         WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
         if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, trainer, device, stopRun.Token);
         await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
