@@ -15,10 +15,10 @@ public static class CoordinatorCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var runId = new Option<string>("--run-id") { Description = "Run id every worker must present", Required = true };
-        var workers = new Option<int>("--workers") { Description = "Workers to wait for before the run starts", Required = true };
-        var spec = new Option<string>("--spec") { Description = "Run options as JSON (the run.json that rld train --workers writes)", Required = true };
-        var output = new Option<string>("--out") { Description = "Directory where rank 0 writes the model and pictures", Required = true };
+        var runId = new Option<string?>("--run-id") { Description = "Run id every worker must present (or Rld:Coordinator:RunId)" };
+        var workers = new Option<int>("--workers") { Description = "Workers to wait for before the run starts (or Rld:Coordinator:Workers)" };
+        var spec = new Option<string?>("--spec") { Description = "Run options as JSON, the run.json that rld train --workers writes (or Rld:Coordinator:Spec)" };
+        var output = new Option<string?>("--out") { Description = "Directory where rank 0 writes the model and pictures (or Rld:Coordinator:OutputDirectory)" };
         var transport = new Option<string>("--transport") { Description = "Gradient data plane: tcp or grpc", DefaultValueFactory = _ => "tcp" };
         transport.OneOf("tcp", "grpc");
         var host = new Option<string>("--host") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
@@ -29,17 +29,18 @@ public static class CoordinatorCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var specPath = parse.GetValue(spec)!;
+            var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
+            var specPath = settings.Require(spec, "Spec");
             var optionsJson = ReadSpec(specPath);
             var options = new CoordinatorOptions
             {
-                RunId = parse.GetValue(runId)!,
-                Workers = parse.GetValue(workers),
+                RunId = settings.Require(runId, "RunId"),
+                Workers = settings.Get(workers, "Workers"),
                 OptionsJson = optionsJson,
-                Transport = parse.GetValue(transport)!,
-                OutputDirectory = Path.GetFullPath(parse.GetValue(output)!),
-                Host = parse.GetValue(host)!,
-                Port = parse.GetValue(port),
+                Transport = settings.Get(transport, "Transport"),
+                OutputDirectory = Path.GetFullPath(settings.Require(output, "OutputDirectory")),
+                Host = settings.Get(host, "Host"),
+                Port = settings.Get(port, "Port"),
             };
             using var loggers = ServiceLogging.CreateFactory("coordinator");
             RunningCoordinator coordinator;

@@ -12,8 +12,8 @@ public static class WorkerCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var coordinator = new Option<string>("--coordinator") { Description = "Coordinator address, e.g. http://coordinator:50051", Required = true };
-        var runId = new Option<string>("--run-id") { Description = "Run to join", Required = true };
+        var coordinator = new Option<string?>("--coordinator") { Description = "Coordinator address, e.g. http://coordinator:50051 (or Rld:Worker:Coordinator)" };
+        var runId = new Option<string?>("--run-id") { Description = "Run to join (or Rld:Worker:RunId)" };
         var workerId = new Option<string?>("--worker-id") { Description = "Stable worker name (default: host-pid)" };
         var host = new Option<string>("--host") { Description = "Address to bind and advertise to peers", DefaultValueFactory = _ => "127.0.0.1" };
         var collectivePort = new Option<int>("--collective-port") { Description = "Port of the Collective gRPC service (0: any)", DefaultValueFactory = _ => 0 };
@@ -27,16 +27,18 @@ public static class WorkerCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (!Uri.TryCreate(parse.GetValue(coordinator), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
-                throw new CliUsageException("--coordinator", $"'{parse.GetValue(coordinator)}' is not an http(s) address");
+            var settings = RoleSettings.For(parse, WorkerOptions.SectionName);
+            var coordinatorText = settings.Require(coordinator, "Coordinator");
+            if (!Uri.TryCreate(coordinatorText, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+                throw new CliUsageException("--coordinator", $"'{coordinatorText}' is not an http(s) address");
             var options = new WorkerOptions
             {
                 Coordinator = address,
-                RunId = parse.GetValue(runId)!,
-                WorkerId = parse.GetValue(workerId) ?? $"{Environment.MachineName}-{Environment.ProcessId}",
-                Host = parse.GetValue(host)!,
-                CollectivePort = parse.GetValue(collectivePort),
-                DataPort = parse.GetValue(dataPort),
+                RunId = settings.Require(runId, "RunId"),
+                WorkerId = settings.Find(workerId, "WorkerId") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+                Host = settings.Get(host, "Host"),
+                CollectivePort = settings.Get(collectivePort, "CollectivePort"),
+                DataPort = settings.Get(dataPort, "DataPort"),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout) ?? 60),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
