@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using RLDistributed.Cli.Commands;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Core.Checkpoints;
@@ -26,8 +27,13 @@ public static class RldApp
 
         try
         {
-            // Off so that CliUsageException reaches the catch below instead of printing a stack trace (exit 1).
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            // SIGTERM (a pod stopped) and Ctrl-C cancel the command's token; the command decides how to end
+            // (a worker leaves its run first). Handled here, not by System.CommandLine or the embedded hosts.
+            using var stop = new CancellationTokenSource();
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; stop.Cancel(); });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; stop.Cancel(); });
+            // The default exception handler is off so that CliUsageException reaches the catch below (exit 2, one line).
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, stop.Token);
         }
         catch (CliUsageException usage)
         {

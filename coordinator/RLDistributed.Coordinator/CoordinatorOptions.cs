@@ -36,6 +36,9 @@ public sealed record CoordinatorOptions
     /// <summary>A worker is dead after this many intervals without a beat. Default 3.</summary>
     [Range(1, 1000)] public int MissedHeartbeatsBeforeDead { get; init; } = 3;
 
+    /// <summary>How long the rendezvous may wait for the last worker before the run fails. Default 5 min.</summary>
+    public TimeSpan RendezvousTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
     public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using RLDistributed.Coordinator.Grpc;
 using RLDistributed.Coordinator.Health;
 using RLDistributed.Coordinator.Rendezvous;
+using RLDistributed.Hosting;
 
 namespace RLDistributed.Coordinator.Hosting;
 
@@ -31,6 +32,7 @@ public static class CoordinatorHost
         builder.Services.AddSingleton<RunState>();
         builder.Services.AddHostedService<LivenessMonitor>();
         builder.Services.AddGrpc();
+        builder.Services.AddEmbeddedHostLifetime();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.MapGrpcService<CoordinatorService>();

@@ -22,6 +22,7 @@ public sealed class RunState(CoordinatorOptions options, TimeProvider time, ILog
     private readonly TaskCompletionSource<RunPhase> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StepLedger _ledger = new(options.Workers);
     private RunPhase _phase = RunPhase.Waiting;
+    private DateTimeOffset? _firstJoin;
     private string _error = "";
 
     /// <summary>Completes with Completed or Failed when the run ends.</summary>
@@ -47,6 +48,7 @@ public sealed class RunState(CoordinatorOptions options, TimeProvider time, ILog
             {
                 // Ranks in join order; the ring is rank order.
                 seat = new Member(_members.Count, request.WorkerId, request.CollectiveEndpoint, request.DataEndpoint, time.GetUtcNow());
+                _firstJoin ??= time.GetUtcNow();
                 _members.Add(seat);
                 CoordinatorLog.WorkerJoined(logger, options.RunId, request.WorkerId, seat.Rank, _members.Count, options.Workers);
                 if (_members.Count == options.Workers)
@@ -114,6 +116,8 @@ public sealed class RunState(CoordinatorOptions options, TimeProvider time, ILog
     {
         lock (_gate)
         {
+            if (_phase == RunPhase.Waiting && _firstJoin is { } first && time.GetUtcNow() - first > options.RendezvousTimeout)
+                Fail($"rendezvous timed out: {_members.Count} of {options.Workers} workers joined within {options.RendezvousTimeout.TotalSeconds:0.#} s");
             if (_phase != RunPhase.Running) return;
             var limit = options.HeartbeatInterval * options.MissedHeartbeatsBeforeDead;
             var silent = _members.Find(m => !m.Left && time.GetUtcNow() - m.LastSeen > limit);

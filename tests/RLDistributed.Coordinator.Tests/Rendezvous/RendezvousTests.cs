@@ -113,6 +113,26 @@ public sealed class RendezvousTests
     }
 
     [Fact]
+    public async Task Join_RendezvousNeverFills_TimesOutAndFailsTheRun()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2, time: time);
+        var waiting = fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000)).ResponseAsync;
+        await Task.Delay(100);
+
+        for (var i = 0; i < 7 && !fixture.Coordinator.Finished.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(20);
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => waiting);
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        Assert.Contains("1 of 2 workers", error.Status.Detail);
+        Assert.Equal(RunPhase.Failed, await fixture.Coordinator.Finished.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task Start_BadOptions_NameTheOption()
     {
         var options = new CoordinatorOptions { RunId = "bad id!", Workers = 0, OptionsJson = "{}", OutputDirectory = "/tmp" };

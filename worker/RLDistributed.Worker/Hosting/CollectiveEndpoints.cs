@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RLDistributed.Core.Energy;
+using RLDistributed.Hosting;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Collective;
 using RLDistributed.Worker.Training;
@@ -51,6 +52,7 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.AddRingCollective(mailbox, ringOptions);
+        builder.Services.AddEmbeddedHostLifetime();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.CollectivePort, listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.MapGrpcService<CollectiveService>();

@@ -43,7 +43,13 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         {
             return await TrainAsync(link, assignment, endpoints, heartbeat, stopRun, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SIGTERM or Ctrl-C: say so, so that the coordinator ends the run now rather than after missed beats.
+            await TryLeaveWithErrorAsync(link, assignment, "the worker was stopped (SIGTERM or Ctrl-C)").ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e)
         {
             WorkerLog.Failed(_logger, assignment.RunId, assignment.Rank, heartbeat.Step, e.Message);
             await TryLeaveWithErrorAsync(link, assignment, e.Message).ConfigureAwait(false);
