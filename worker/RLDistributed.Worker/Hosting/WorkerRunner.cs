@@ -16,6 +16,7 @@ namespace RLDistributed.Worker.Hosting;
 /// </summary>
 public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, TimeProvider time)
 {
+    private const string StoppedBySignal = "the worker was stopped (SIGTERM or Ctrl-C)";
     private readonly ILogger _logger = loggers.CreateLogger<WorkerRunner>();
 
     /// <summary>Runs the worker; returns 0 when the run completed.</summary>
@@ -43,10 +44,14 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         {
             return await TrainAsync(link, assignment, endpoints, heartbeat, stopRun, cancellationToken).ConfigureAwait(false);
         }
+        catch (WorkerStoppedException)
+        {
+            throw new OperationCanceledException(StoppedBySignal, cancellationToken);
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // SIGTERM or Ctrl-C: say so, so that the coordinator ends the run now rather than after missed beats.
-            await TryLeaveWithErrorAsync(link, assignment, "the worker was stopped (SIGTERM or Ctrl-C)").ConfigureAwait(false);
+            // SIGTERM or Ctrl-C before the loop: say so, so that the coordinator ends the run now rather than after missed beats.
+            await TryLeaveWithErrorAsync(link, assignment, StoppedBySignal).ConfigureAwait(false);
             throw;
         }
         catch (Exception e)
@@ -81,18 +86,28 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         byte[]? lastHash = null;
         // The report of step k travels while step k+1 computes; a stop in its reply ends the run one step later.
         Task<bool>? pendingReport = null;
-        for (; step < training.Steps; step++)
+        try
         {
-            heartbeat.SetStep(step);
-            var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
-            lastHash = done.ParameterHash ?? lastHash;
-            WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
+            for (; step < training.Steps; step++)
+            {
+                heartbeat.SetStep(step);
+                var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
+                lastHash = done.ParameterHash ?? lastHash;
+                WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
+                if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
+                    throw new OperationCanceledException("the coordinator stopped the run");
+                pendingReport = link.ReportAsync(Report(assignment, step, done), stopRun.Token);
+            }
             if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
                 throw new OperationCanceledException("the coordinator stopped the run");
-            pendingReport = link.ReportAsync(Report(assignment, step, done), stopRun.Token);
         }
-        if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
-            throw new OperationCanceledException("the coordinator stopped the run");
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Leave while the ring is still up, so that the coordinator hears the reason before the
+            // neighbours see a closed connection.
+            await TryLeaveWithErrorAsync(link, assignment, StoppedBySignal).ConfigureAwait(false);
+            throw new WorkerStoppedException();
+        }
         WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
         if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, trainer, device, stopRun.Token);
         await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
