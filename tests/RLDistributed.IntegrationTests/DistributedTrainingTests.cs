@@ -20,7 +20,7 @@ public sealed partial class DistributedTrainingTests
         using var run = new RunDirectory();
         var result = await TrainAsync(run.Sub("out"), workers, "tcp", $"ranks-{workers}");
 
-        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.True(result.ExitCode == 0, result.Output + result.Error + ClusterLog(run.Sub("out")));
         var hashes = FinalHashes(run.Sub("out"));
         Assert.Equal(workers, hashes.Count);
         Assert.Single(hashes.Values.Distinct());
@@ -35,7 +35,7 @@ public sealed partial class DistributedTrainingTests
         var results = new Dictionary<string, Rld.Result>();
         foreach (var (name, workers, transport) in new[] { ("n1", 1, "tcp"), ("n2", 2, "tcp"), ("n3", 3, "tcp"), ("n2-again", 2, "tcp"), ("n2-grpc", 2, "grpc") })
             results[name] = await TrainAsync(run.Sub(name), workers, transport, name);
-        Assert.All(results, r => Assert.True(r.Value.ExitCode == 0, r.Key + ": " + r.Value.Output + r.Value.Error));
+        Assert.All(results, r => Assert.True(r.Value.ExitCode == 0, r.Key + ": " + r.Value.Output + r.Value.Error + ClusterLog(run.Sub(r.Key))));
 
         using var scope = NewDisposeScope();
         var reference = Parameters(run.Sub("n1"));
@@ -53,6 +53,12 @@ public sealed partial class DistributedTrainingTests
         // A fixed N is bitwise reproducible, and both transports run the same ring, so they agree bitwise too.
         Assert.Equal(Hash(run.Sub("n2")), Hash(run.Sub("n2-again")));
         Assert.Equal(Hash(run.Sub("n2")), Hash(run.Sub("n2-grpc")));
+    }
+
+    private static string ClusterLog(string output)
+    {
+        var path = Path.Combine(output, "cluster.log");
+        return File.Exists(path) ? "\n" + File.ReadAllText(path) : "";
     }
 
     private static Task<Rld.Result> TrainAsync(string output, int workers, string transport, string runId) =>

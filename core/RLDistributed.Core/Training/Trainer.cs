@@ -6,9 +6,9 @@ using static TorchSharp.torch;
 namespace RLDistributed.Core.Training;
 
 /// <summary>
-/// One training step as a reusable unit, for a single process: the N = 1 case of the distributed run
-/// (plan, gradient of the whole global batch, update). Workers use the same parts with an all-reduce
-/// between <see cref="GradientComputation"/> and <see cref="ParameterUpdate"/>.
+/// One training step as a reusable unit: the plan, the gradient of a slice of the global batch, the update.
+/// A single process is the N = 1 case (<see cref="TrainStep"/>); a worker sums the gradients over the ranks
+/// between <see cref="ComputeGradients"/> and <see cref="ApplyUpdate"/>.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -49,12 +49,32 @@ public sealed class Trainer : IDisposable
     /// <exception cref="TrainingDivergedException">the loss is NaN or below −1e6 (the authors' early exit).</exception>
     public StepStatistics TrainStep(long step, CancellationToken cancellationToken = default)
     {
+        var statistics = ComputeGradients(step, rank: 0, worldSize: 1, cancellationToken);
+        if (statistics.Loss < -1e6) throw new TrainingDivergedException(step, statistics.Loss);
+        ApplyUpdate(step);
+        return statistics;
+    }
+
+    /// <summary>
+    /// The first half of a step for rank <paramref name="rank"/> of <paramref name="worldSize"/>: the plan of the
+    /// step, this rank's contiguous slice of it, and that slice's gradient of the global loss in .grad.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">the slice's loss is NaN.</exception>
+    public StepStatistics ComputeGradients(long step, int rank, int worldSize, CancellationToken cancellationToken = default)
+    {
         using var scope = NewDisposeScope();
         var plan = _planner.Plan(step);
-        var statistics = _gradients.Run(_dataset, plan, 0, plan.GlobalBatch, cancellationToken);
-        if (double.IsNaN(statistics.Loss) || statistics.Loss < -1e6) throw new TrainingDivergedException(step, statistics.Loss);
-        Update.Apply(step);
+        var (start, count) = plan.SliceOf(rank, worldSize);
+        var statistics = _gradients.Run(_dataset, plan, start, count, cancellationToken);
+        if (double.IsNaN(statistics.Loss)) throw new TrainingDivergedException(step, statistics.Loss);
         return statistics;
+    }
+
+    /// <summary>The second half of a step, once .grad holds the gradient of the whole global batch: Adam and EMA.</summary>
+    public void ApplyUpdate(long step)
+    {
+        using var scope = NewDisposeScope();
+        Update.Apply(step);
     }
 
     /// <inheritdoc />

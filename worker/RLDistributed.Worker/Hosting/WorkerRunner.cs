@@ -3,6 +3,7 @@ using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Models;
 using RLDistributed.Core.Presets;
+using RLDistributed.Core.Training;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Coordination;
 using RLDistributed.Worker.Training;
@@ -80,7 +81,8 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         using var energy = EnergyModelFactory.Create(preset.Model, training.Seed, device);
         using var ema = EnergyModelFactory.Create(preset.Model, training.Seed, device);
         await using var ring = await endpoints.ConnectRingAsync(assignment, energy, stopRun.Token).ConfigureAwait(false);
-        using var trainer = new DistributedTrainer(energy, ema, dataset, training, device, ring.Reducer, assignment.Rank, assignment.WorldSize, spec.HashEvery);
+        using var core = new Trainer(energy, ema, dataset, training, device);
+        var trainer = new DistributedTrainer(core, ring.Reducer, assignment.Rank, assignment.WorldSize, spec.HashEvery);
 
         var step = assignment.StartStep;
         byte[]? lastHash = null;
@@ -109,12 +111,12 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             throw new WorkerStoppedException();
         }
         WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
-        if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, trainer, device, stopRun.Token);
+        if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, core, device, stopRun.Token);
         await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
         return 0;
     }
 
-    private void WriteOutputs(Assignment assignment, TrainingPreset preset, IDataset dataset, DistributedTrainer trainer, Device device, CancellationToken cancellationToken)
+    private void WriteOutputs(Assignment assignment, TrainingPreset preset, IDataset dataset, Trainer trainer, Device device, CancellationToken cancellationToken)
     {
         var output = assignment.OutputDirectory;
         var model = TrainedModelWriter.SaveModel(output, preset, dataset, trainer.Energy, trainer.Ema, preset.Training.Steps);
