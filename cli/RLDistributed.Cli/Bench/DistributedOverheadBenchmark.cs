@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using RLDistributed.Cli.Commands;
 using RLDistributed.Cli.Training;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Models;
@@ -11,25 +15,56 @@ namespace RLDistributed.Cli.Bench;
 /// <summary>
 /// Distributed overhead: the step time of N worker processes (one thread each, per-worker batch B, global
 /// batch N·B) against one process with one thread and batch B. Each worker does the work of the single
-/// process plus the all-reduce and the coordination, so the ratio is what distribution costs.
+/// process plus the all-reduce and the coordination, so the ratio is what distribution costs. A control run
+/// of N independent single processes at once (no communication) shows what the machine itself costs when
+/// N ranks share its cores, so that the two can be told apart on a small machine.
 /// </summary>
 public static class DistributedOverheadBenchmark
 {
-    /// <summary>Returns (single-process median step seconds, cluster median step seconds).</summary>
-    public static async Task<(double Single, double Cluster)> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps,
+    private const int Warmup = 5;
+
+    /// <summary>Runs the three measurements, one after the other.</summary>
+    public static async Task<DistributedOverheadResult> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps,
         string scratchDirectory, CancellationToken cancellationToken)
     {
         var single = SingleProcess(preset, perWorkerBatch, steps, cancellationToken);
+        var concurrent = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, steps, cancellationToken).ConfigureAwait(false);
+        var cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, scratchDirectory, cancellationToken).ConfigureAwait(false);
+        return new DistributedOverheadResult(single, concurrent, cluster);
+    }
+
+    private static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken)
+    {
         var clusterPreset = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = steps + Warmup } };
         var spec = new RunSpec { Preset = clusterPreset, ThreadsPerWorker = 1 };
         var cluster = new LocalCluster(new LocalClusterOptions(spec, $"bench-overhead-{Environment.ProcessId}", workers, "tcp", scratchDirectory, 1));
         var median = 0.0;
         var code = await cluster.RunAsync(_ => { }, status => { if (status.MedianStepSeconds > 0) median = status.MedianStepSeconds; }, cancellationToken).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"the benchmark cluster failed; see {Path.Combine(scratchDirectory, "cluster.log")}");
-        return (single, median);
+        return median;
     }
 
-    private const int Warmup = 5;
+    /// <summary>N <c>rld bench step --threads 1</c> processes at once; the slowest one's median step.</summary>
+    private static async Task<double> ConcurrentSingleProcessesAsync(TrainingPreset preset, int count, int batch, int steps, CancellationToken cancellationToken)
+    {
+        var lines = new ConcurrentQueue<string>();
+        string[] args = ["bench", "step", "--preset", preset.Name, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", "1",
+            "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--repeats", steps.ToString(CultureInfo.InvariantCulture), "--json"];
+        var children = Enumerable.Range(0, count).Select(i => ChildProcess.Start($"single-{i}", args, (_, line) => lines.Enqueue(line))).ToList();
+        try
+        {
+            await Task.WhenAll(children.Select(c => c.WaitForExitAsync(cancellationToken))).ConfigureAwait(false);
+            if (children.FirstOrDefault(c => c.ExitCode != 0) is { } failed)
+                throw new InvalidOperationException($"{failed.Name} exited with {failed.ExitCode}: {string.Join(Environment.NewLine, lines)}");
+            var medians = lines.Where(l => l.StartsWith('{')).Select(l => JsonSerializer.Deserialize<StepBenchResult>(l)!.MedianMs).ToList();
+            if (medians.Count != count) throw new InvalidOperationException($"expected {count} results, got {medians.Count}: {string.Join(Environment.NewLine, lines)}");
+            return medians.Max() / 1000;
+        }
+        finally
+        {
+            foreach (var child in children) child.Dispose();
+        }
+    }
 
     private static double SingleProcess(TrainingPreset preset, int batch, int steps, CancellationToken cancellationToken)
     {

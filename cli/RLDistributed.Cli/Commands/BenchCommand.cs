@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Models;
@@ -27,7 +28,8 @@ public static class BenchCommand
         var repeats = CommonOptions.Positive<int>("--repeats", "Timed iterations (default 10)");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
-        var command = new Command("step", "Median time of one training iteration (Langevin included)") { preset, data, batch, warmup, repeats, threads, device };
+        var json = new Option<bool>("--json") { Description = "Print one JSON line instead of the table (for scripts and rld bench distributed)" };
+        var command = new Command("step", "Median time of one training iteration (Langevin included)") { preset, data, batch, warmup, repeats, threads, device, json };
         command.SetAction((parse, cancellationToken) =>
         {
             var name = parse.GetValue(preset)!;
@@ -60,6 +62,11 @@ public static class BenchCommand
             }
             milliseconds.Sort();
             var median = milliseconds.Count % 2 == 1 ? milliseconds[milliseconds.Count / 2] : (milliseconds[milliseconds.Count / 2 - 1] + milliseconds[milliseconds.Count / 2]) / 2;
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new StepBenchResult(name, options.GlobalBatch, TorchSharp.torch.get_num_threads(), timed, median, milliseconds[0], milliseconds[^1])));
+                return Task.FromResult(ExitCodes.Ok);
+            }
             var table = new Table().AddColumns("preset", "batch", "threads", "K", "iterations", "median ms", "min ms", "max ms");
             table.AddRow(name, options.GlobalBatch.ToString(), TorchSharp.torch.get_num_threads().ToString(), options.LangevinSteps.ToString(),
                 timed.ToString(), median.ToString("F1"), milliseconds[0].ToString("F1"), milliseconds[^1].ToString("F1"));

@@ -28,10 +28,12 @@ public static class DistributedBenchCommand
             var scratch = Directory.CreateTempSubdirectory("rld-bench-").FullName;
             try
             {
-                var (single, cluster) = await DistributedOverheadBenchmark.RunAsync(chosen, parse.GetValue(workers), parse.GetValue(batch), parse.GetValue(steps), scratch, cancellationToken);
-                var ratio = cluster / single;
-                AnsiConsole.MarkupLineInterpolated($"one process, 1 thread, batch {parse.GetValue(batch)}: median step [bold]{single * 1000:F1} ms[/]");
-                AnsiConsole.MarkupLineInterpolated($"{parse.GetValue(workers)} workers, 1 thread each, batch {parse.GetValue(batch)} each: median step [bold]{cluster * 1000:F1} ms[/]  (×{ratio:F3}, overhead {ratio - 1:P1})");
+                var n = parse.GetValue(workers);
+                var b = parse.GetValue(batch);
+                var result = await DistributedOverheadBenchmark.RunAsync(chosen, n, b, parse.GetValue(steps), scratch, cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"one process, 1 thread, batch {b}: median step [bold]{result.SingleSeconds * 1000:F1} ms[/]");
+                AnsiConsole.MarkupLineInterpolated($"{n} independent processes at once, same work (control): slowest median [bold]{result.ConcurrentSeconds * 1000:F1} ms[/]");
+                AnsiConsole.MarkupLineInterpolated($"{n} workers, 1 thread each, batch {b} each: median step [bold]{result.ClusterSeconds * 1000:F1} ms[/]  (×{result.Ratio:F3} of one process; ×{result.RatioToConcurrent:F3} of the control)");
                 var directory = parse.GetValue(output)!;
                 Directory.CreateDirectory(directory);
                 var path = Path.Combine(directory, $"distributed-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.MachineName}.json");
@@ -39,11 +41,13 @@ public static class DistributedBenchCommand
                 {
                     benchmark = "distributed-overhead",
                     method = "median step time over the timed steps after 5 warm-up steps; single = one process, torch 1 thread, batch B; "
+                        + "control = N independent 'rld bench step --threads 1 --batch B' processes started together, the slowest one's median; "
                         + "cluster = coordinator + N worker processes over tcp on 127.0.0.1, torch 1 thread each, global batch N*B, step time = slowest rank's "
                         + "step (plan, Langevin, backward, all-reduce, update) as reported to the coordinator, median of the last 100 steps",
-                    preset = chosen.Name, workers = parse.GetValue(workers), perWorkerBatch = parse.GetValue(batch), steps = parse.GetValue(steps),
+                    preset = chosen.Name, workers = n, perWorkerBatch = b, steps = parse.GetValue(steps),
                     machine = new { Environment.MachineName, Environment.ProcessorCount },
-                    utc = DateTime.UtcNow, singleSeconds = single, clusterSeconds = cluster, ratio,
+                    utc = DateTime.UtcNow, singleSeconds = result.SingleSeconds, concurrentSeconds = result.ConcurrentSeconds, clusterSeconds = result.ClusterSeconds,
+                    ratio = result.Ratio, ratioToConcurrent = result.RatioToConcurrent,
                 }, new JsonSerializerOptions { WriteIndented = true }), cancellationToken);
                 AnsiConsole.MarkupLineInterpolated($"results: [green]{path}[/]");
                 return ExitCodes.Ok;

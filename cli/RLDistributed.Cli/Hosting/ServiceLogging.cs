@@ -6,7 +6,8 @@ namespace RLDistributed.Cli.Hosting;
 
 /// <summary>
 /// Serilog behind Microsoft.Extensions.Logging for a service role run from the CLI: readable console lines
-/// locally, compact JSON when RLD_LOG_JSON=1 (containers). Code logs through ILogger; Serilog is the sink.
+/// locally, compact JSON when RLD_LOG_JSON=1 (containers); RLD_LOG_LEVEL (Verbose, Debug, Information, Warning,
+/// Error) sets the minimum level, Information by default. Code logs through ILogger; Serilog is the sink.
 /// </summary>
 public static class ServiceLogging
 {
@@ -14,7 +15,7 @@ public static class ServiceLogging
     public static ILoggerFactory CreateFactory(string component)
     {
         var configuration = new LoggerConfiguration()
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(MinimumLevel())
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
@@ -23,6 +24,15 @@ public static class ServiceLogging
             ? configuration.WriteTo.Console(new CompactJsonFormatter())
             : configuration.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Component}: {Message:lj}{NewLine}{Exception}");
         var logger = configuration.CreateLogger();
-        return LoggerFactory.Create(builder => builder.AddSerilog(logger, dispose: true));
+        return LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddSerilog(logger, dispose: true));
+    }
+
+    private static Serilog.Events.LogEventLevel MinimumLevel()
+    {
+        var text = Environment.GetEnvironmentVariable("RLD_LOG_LEVEL");
+        if (string.IsNullOrWhiteSpace(text)) return Serilog.Events.LogEventLevel.Information;
+        return Enum.TryParse<Serilog.Events.LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level)
+            ? level
+            : throw new CliUsageException("RLD_LOG_LEVEL", $"must be one of Verbose, Debug, Information, Warning, Error, Fatal (got '{text}')");
     }
 }
