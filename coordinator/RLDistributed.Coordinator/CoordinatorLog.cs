@@ -5,8 +5,8 @@ namespace RLDistributed.Coordinator;
 /// <summary>The coordinator's log messages (source-generated, structured).</summary>
 internal static partial class CoordinatorLog
 {
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Run {RunId}: worker {WorkerId} joined as rank {Rank} ({Joined}/{Workers})")]
-    public static partial void WorkerJoined(ILogger logger, string runId, string workerId, int rank, int joined, int workers);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Run {RunId}: worker {WorkerId} joined ({Joined}/{Workers})")]
+    public static partial void WorkerJoined(ILogger logger, string runId, string workerId, int joined, int workers);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Run {RunId}: rendezvous complete with {Workers} workers")]
     public static partial void RendezvousComplete(ILogger logger, string runId, int workers);
@@ -25,4 +25,16 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "coordinator listening on {Address} for run {RunId} ({Workers} workers)")]
     public static partial void Listening(ILogger logger, string address, string runId, int workers);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Run {RunId}: membership change in generation {Generation}: {Reason}; the ring re-forms")]
+    public static partial void MembershipChange(ILogger logger, string runId, long generation, string reason);
+
+    [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "Run {RunId}: generation {Generation} formed with {Workers} workers at step {Step}; state source {Source}; resume from '{ResumeFrom}'")]
+    public static partial void GenerationFormed(ILogger logger, string runId, long generation, int workers, long step, string source, string resumeFrom);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Run {RunId}: checkpoint of step {Step} committed ({Directory})")]
+    public static partial void CheckpointCommitted(ILogger logger, string runId, long step, string directory);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Run {RunId}: continuing after a restart: generation {Generation} had {Members} workers; last commit at step {Step}; waiting for the workers to rejoin")]
+    public static partial void Recovered(ILogger logger, string runId, long generation, int members, long step);
 }

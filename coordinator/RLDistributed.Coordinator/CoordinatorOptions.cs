@@ -39,6 +39,25 @@ public sealed record CoordinatorOptions
     /// <summary>How long the rendezvous may wait for the last worker before the run fails. Default 5 min.</summary>
     public TimeSpan RendezvousTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The run fails when fewer workers than this remain after a failure. Default 1.</summary>
+    [Range(1, 1024)] public int MinWorkers { get; init; } = 1;
+
+    /// <summary>How many times workers may come back after being declared dead before the run fails (membership changes do not count). Default 10.</summary>
+    [Range(0, 100_000)] public int MaxRestarts { get; init; } = 10;
+
+    /// <summary>Where rank 0 writes checkpoints and the coordinator its journal (null: no checkpoints, no journal).</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>A verified checkpoint to start from when no worker holds state (null: step 0).</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>The step of <see cref="ResumeFrom"/>.</summary>
+    [Range(0, long.MaxValue)] public long ResumeStep { get; init; }
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate()
+    {
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        if (MinWorkers > Workers) throw new ValidationException($"MinWorkers ({MinWorkers}) cannot exceed Workers ({Workers})");
+    }
 }

@@ -22,7 +22,7 @@ public sealed class GracefulStopTests
         var processes = new List<Process>();
         try
         {
-            var coordinator = Start(processes, "coordinator", "--run-id", "stop", "--workers", "2", "--spec", run.Sub("run.json"), "--out", run.Path);
+            var coordinator = Start(processes, "coordinator", "--run-id", "stop", "--workers", "2", "--min-workers", "2", "--spec", run.Sub("run.json"), "--out", run.Path);
             var address = await WaitForLineAsync(coordinator, "coordinator listening on ", TimeSpan.FromSeconds(60));
             var url = address[address.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
             var first = Start(processes, "worker", "--coordinator", url, "--run-id", "stop", "--threads", "1");

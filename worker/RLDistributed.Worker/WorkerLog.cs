@@ -25,4 +25,22 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Run {RunId} rank {Rank} failed at step {Step}: {Error}")]
     public static partial void Failed(ILogger logger, string runId, int rank, long step, string error);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: the coordinator re-forms the ring (generation {Generation} → {NewGeneration}); rejoining")]
+    public static partial void ReformRequested(ILogger logger, string runId, int rank, long generation, long newGeneration);
+
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: generation {Generation} ended at step {Step} ({Reason}); rejoining with the state of step {HeldStep}")]
+    public static partial void GenerationEnded(ILogger logger, string runId, int rank, long generation, long step, string reason, long heldStep);
+
+    [LoggerMessage(EventId = 210, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank}: state of step {Step} received from rank {Source} ({Bytes} bytes in {Seconds:F2} s)")]
+    public static partial void StateFetched(ILogger logger, string runId, int rank, long step, int source, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 211, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank}: resumed from checkpoint {Directory} at step {Step}")]
+    public static partial void Resumed(ILogger logger, string runId, int rank, string directory, long step);
+
+    [LoggerMessage(EventId = 212, Level = LogLevel.Information, Message = "Run {RunId}: checkpoint of step {Step} durable in {Directory}")]
+    public static partial void CheckpointDurable(ILogger logger, string runId, long step, string directory);
+
+    [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Run {RunId}: could not record the commit of step {Step}: {Error}")]
+    public static partial void CommitFailed(ILogger logger, string runId, long step, string error);
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using RLDistributed.Core.Checkpoints;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Coordinator;
 using RLDistributed.Coordinator.Hosting;
@@ -23,26 +25,47 @@ public static class CoordinatorCommand
         transport.OneOf("tcp", "grpc");
         var host = new Option<string>("--host") { Description = "Address to bind", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port to bind (0: any free port)", DefaultValueFactory = _ => 0 };
-        var command = new Command("coordinator", "Run the coordinator of one training run: rendezvous, ranks, ring order, step reports")
+        var checkpointDir = new Option<string?>("--checkpoint-dir") { Description = "Checkpoint volume: rank 0 writes checkpoints there, the coordinator its journal (or Rld:Coordinator:CheckpointDir)" };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Override the spec's checkpoint interval in steps (or Rld:Coordinator:CheckpointEvery)" };
+        var keep = new Option<int?>("--keep-checkpoints") { Description = "Override how many checkpoints are kept (or Rld:Coordinator:KeepCheckpoints)" };
+        var resume = new Option<bool>("--resume") { Description = "Start from the newest valid checkpoint of this run in --checkpoint-dir, if there is one (or Rld:Coordinator:Resume)" };
+        var minWorkers = new Option<int>("--min-workers") { Description = "Fail the run when fewer workers remain (or Rld:Coordinator:MinWorkers)", DefaultValueFactory = _ => 1 };
+        var maxRestarts = new Option<int>("--max-restarts") { Description = "Worker restarts allowed before the run fails (or Rld:Coordinator:MaxRestarts)", DefaultValueFactory = _ => 10 };
+        var command = new Command("coordinator", "Run the coordinator of one training run: rendezvous, ranks, ring order, step reports, membership changes, checkpoint commits")
         {
-            runId, workers, spec, output, transport, host, port,
+            runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
             var specPath = settings.Require(spec, "Spec");
-            var optionsJson = ReadSpec(specPath);
+            var runSpec = ReadSpec(specPath);
+            runSpec = runSpec with
+            {
+                CheckpointEvery = settings.Find(checkpointEvery, "CheckpointEvery") ?? runSpec.CheckpointEvery,
+                KeepCheckpoints = settings.Find(keep, "KeepCheckpoints") ?? runSpec.KeepCheckpoints,
+            };
+            if (runSpec.CheckpointEvery < 0) throw new CliUsageException("--checkpoint-every", "must not be negative");
+            if (runSpec.KeepCheckpoints < 1) throw new CliUsageException("--keep-checkpoints", "must be at least 1");
+            var id = settings.Require(runId, "RunId");
+            var checkpoints = settings.Find(checkpointDir, "CheckpointDir") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
+            using var loggers = ServiceLogging.CreateFactory("coordinator");
+            var resumeFrom = settings.Get(resume, "Resume") ? FindCheckpoint(checkpoints, id, loggers) : null;
             var options = new CoordinatorOptions
             {
-                RunId = settings.Require(runId, "RunId"),
+                RunId = id,
                 Workers = settings.Get(workers, "Workers"),
-                OptionsJson = optionsJson,
+                OptionsJson = runSpec.ToJson(),
                 Transport = settings.Get(transport, "Transport"),
                 OutputDirectory = Path.GetFullPath(settings.Require(output, "OutputDirectory")),
                 Host = settings.Get(host, "Host"),
                 Port = settings.Get(port, "Port"),
+                CheckpointDirectory = checkpoints,
+                ResumeFrom = resumeFrom?.Directory,
+                ResumeStep = resumeFrom?.State.NextStep ?? 0,
+                MinWorkers = settings.Get(minWorkers, "MinWorkers"),
+                MaxRestarts = settings.Get(maxRestarts, "MaxRestarts"),
             };
-            using var loggers = ServiceLogging.CreateFactory("coordinator");
             RunningCoordinator coordinator;
             try
             {
@@ -59,24 +82,38 @@ public static class CoordinatorCommand
             await using (coordinator)
             {
                 var phase = await coordinator.Finished.WaitAsync(cancellationToken);
-                return phase == RunPhase.Completed ? ExitCodes.Ok : ExitCodes.Failure;
+                if (phase == RunPhase.Completed) return ExitCodes.Ok;
+                // Stay up for a few beats so that every worker hears "stop" (or "the run has ended" when it
+                // rejoins) instead of retrying a vanished coordinator as if it were restarting.
+                await Task.Delay(options.HeartbeatInterval * options.MissedHeartbeatsBeforeDead, cancellationToken);
+                return ExitCodes.Failure;
             }
         });
         return command;
     }
 
-    private static string ReadSpec(string path)
+    private static RunSpec ReadSpec(string path)
     {
         if (!File.Exists(path)) throw new CliUsageException("--spec", $"{path}: no such file");
-        var json = File.ReadAllText(path);
         try
         {
-            RunSpec.FromJson(json);
+            return RunSpec.FromJson(File.ReadAllText(path));
         }
         catch (JsonException e)
         {
             throw new CliUsageException("--spec", $"{path}: not a run spec: {e.Message}");
         }
-        return json;
+    }
+
+    /// <summary>The newest checkpoint of the run that verifies; the skipped ones are logged with the reason.</summary>
+    private static VerifiedCheckpoint? FindCheckpoint(string? directory, string runId, ILoggerFactory loggers)
+    {
+        if (directory is null) throw new CliUsageException("--resume", "needs --checkpoint-dir (or Rld:Coordinator:CheckpointDir)");
+        var logger = loggers.CreateLogger("RLDistributed.Coordinator.Resume");
+        var search = new CheckpointStore(directory).FindLatestValid(runId);
+        foreach (var skipped in search.Skipped) ResumeLog.Skipped(logger, skipped.FilePath, skipped.Problem);
+        if (search.Found is { } found) ResumeLog.Resuming(logger, runId, found.Directory, found.State.NextStep, found.State.WorldSize);
+        else ResumeLog.NothingToResume(logger, runId, directory);
+        return search.Found;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Cli.Training;
+using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Presets;
 using Spectre.Console;
@@ -39,10 +40,21 @@ public static class TrainCommand
         var transport = new Option<string>("--transport") { Description = "Gradient data plane between workers: tcp (default) or grpc", DefaultValueFactory = _ => "tcp" };
         transport.OneOf("tcp", "grpc");
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: <preset>-<UTC time>)" };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Save a checkpoint every N steps and after the last (0: only after the last; default 100)" };
+        checkpointEvery.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<int?>(r, out var n) && n < 0) r.AddError($"--checkpoint-every must not be negative, got {n}");
+        });
+        var keep = CommonOptions.Positive<int>("--keep-checkpoints", "Keep the newest N checkpoints (default 3)");
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue from the newest valid checkpoint in DIR (a checkpoint or a directory of them; default OUT/checkpoints)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
 
         var command = new Command("train", "Train a DRL model in one process; writes model/, samples.png and metrics.jsonl under --out")
         {
-            preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, runId,
+            preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, runId, checkpointEvery, keep, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -55,29 +67,68 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? chosen.Training.Seed,
             };
             chosen = chosen with { Training = training };
+            var spec = new RunSpec { Preset = chosen, DataPath = parse.GetValue(data), ThreadsPerWorker = parse.GetValue(threads) };
+            spec = spec with
+            {
+                CheckpointEvery = parse.GetValue(checkpointEvery) ?? spec.CheckpointEvery,
+                KeepCheckpoints = parse.GetValue(keep) ?? spec.KeepCheckpoints,
+            };
+            string? id = parse.GetValue(runId);
+            var outputDirectory = parse.GetValue(output);
+            VerifiedCheckpoint? resumeFrom = null;
+            if (parse.GetResult(resume) is not null)
+            {
+                foreach (var fixedOption in new Option[] { preset, batch, learningRate, seed, runId })
+                    if (parse.GetResult(fixedOption) is { Implicit: false })
+                        throw new CliUsageException(fixedOption.Name, "cannot be combined with --resume: the checkpoint fixes the run (only --steps may change)");
+                var root = parse.GetValue(resume) ?? Path.Combine(outputDirectory ?? Path.Combine("runs", chosen.Name), "checkpoints");
+                resumeFrom = LocateCheckpoint(root);
+                var saved = RunSpec.FromJson(resumeFrom.State.RunSpecJson);
+                spec = saved with
+                {
+                    Preset = saved.Preset with { Training = saved.Preset.Training with { Steps = parse.GetValue(steps) ?? saved.Preset.Training.Steps } },
+                    DataPath = parse.GetValue(data) ?? saved.DataPath,
+                    ThreadsPerWorker = parse.GetValue(threads) ?? saved.ThreadsPerWorker,
+                    CheckpointEvery = parse.GetValue(checkpointEvery) ?? saved.CheckpointEvery,
+                    KeepCheckpoints = parse.GetValue(keep) ?? saved.KeepCheckpoints,
+                };
+                chosen = spec.Preset;
+                id = resumeFrom.State.RunId;
+                outputDirectory ??= Path.GetDirectoryName(ResumeLocator.RootOf(resumeFrom));
+                AnsiConsole.MarkupLineInterpolated($"resuming run [blue]{id}[/] at step {resumeFrom.State.NextStep} of {chosen.Training.Steps} from [green]{resumeFrom.Directory}[/] (saved by {resumeFrom.State.WorldSize} worker(s))");
+            }
             if (parse.GetValue(workers) > 0)
             {
-                var id = parse.GetValue(runId) ?? $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-                var spec = new RunSpec { Preset = chosen, DataPath = parse.GetValue(data), ThreadsPerWorker = parse.GetValue(threads) };
+                id ??= $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
                 return DistributedTrain.RunAsync(spec, id, parse.GetValue(workers), parse.GetValue(transport)!,
-                    parse.GetValue(output) ?? Path.Combine("runs", id), cancellationToken);
+                    outputDirectory ?? Path.Combine("runs", id), resumeFrom, cancellationToken);
             }
             var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));
-            var dataset = OpenDataset(chosen, parse.GetValue(data));
-            if (dataset.Count < training.GlobalBatch)
-                throw new CliUsageException("--batch", $"{training.GlobalBatch} is larger than the data set ({dataset.Count} examples)");
-            var outputDirectory = parse.GetValue(output) ?? Path.Combine("runs", chosen.Name);
-            return Task.FromResult(Run(chosen, dataset, outputDirectory, torchDevice, cancellationToken));
+            var dataset = OpenDataset(chosen, spec.DataPath);
+            if (dataset.Count < chosen.Training.GlobalBatch)
+                throw new CliUsageException("--batch", $"{chosen.Training.GlobalBatch} is larger than the data set ({dataset.Count} examples)");
+            outputDirectory ??= Path.Combine("runs", chosen.Name);
+            id ??= $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            return Task.FromResult(Run(spec, id, dataset, outputDirectory, torchDevice, resumeFrom, cancellationToken));
         });
         return command;
     }
 
-    private static int Run(TrainingPreset preset, IDataset dataset, string outputDirectory, TorchSharp.torch.Device device, CancellationToken cancellationToken)
+    private static VerifiedCheckpoint LocateCheckpoint(string root)
     {
+        var search = ResumeLocator.Locate(root);
+        foreach (var skipped in search.Skipped)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]skipped checkpoint[/] {skipped.FilePath}: {skipped.Problem}");
+        return search.Found ?? throw new CliUsageException("--resume", $"no valid checkpoint in {root}" + (search.Skipped.Count > 0 ? $" ({search.Skipped.Count} skipped, see above)" : ""));
+    }
+
+    private static int Run(RunSpec spec, string runId, IDataset dataset, string outputDirectory, TorchSharp.torch.Device device, VerifiedCheckpoint? resumeFrom, CancellationToken cancellationToken)
+    {
+        var preset = spec.Preset;
         var options = preset.Training;
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]rld train[/] preset [blue]{preset.Name}[/], data [blue]{dataset.Name}[/] ({dataset.Count} examples), T = {options.Levels}, K = {options.LangevinSteps}, batch {options.GlobalBatch}, {options.Steps} steps, lr {options.LearningRate:g}, seed {options.Seed}, device {device}");
-        var run = new TrainingRun(preset, dataset, outputDirectory, device);
+        var run = new TrainingRun(spec, runId, dataset, outputDirectory, device, resumeFrom);
         Core.Training.StepStatistics? last = null;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -85,13 +136,15 @@ public static class TrainCommand
             .Start(context =>
             {
                 var task = context.AddTask("training", maxValue: options.Steps);
+                task.Value = resumeFrom?.State.NextStep ?? 0;
                 last = run.Run(progress =>
                 {
                     task.Value = progress.Step;
                     task.Description = $"step {progress.Step}/{progress.TotalSteps}  {progress.StepsPerSecond:F1} steps/s  loss {progress.Statistics.Loss:+0.0000;-0.0000}";
                 }, cancellationToken);
             });
-        AnsiConsole.MarkupLineInterpolated($"model: [green]{run.ModelDirectory}[/]  samples: [green]{run.FinalSamplesPath}[/]  final loss {last!.Loss:F5}");
+        var loss = last is null ? "" : $"  final loss {last.Loss:F5}";
+        AnsiConsole.MarkupLineInterpolated($"model: [green]{run.ModelDirectory}[/]  samples: [green]{run.FinalSamplesPath}[/]  checkpoints: [green]{run.CheckpointDirectory}[/]{loss}");
         return ExitCodes.Ok;
     }
 

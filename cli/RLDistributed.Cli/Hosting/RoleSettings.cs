@@ -35,6 +35,20 @@ public sealed class RoleSettings(ParseResult parse, IConfigurationSection sectio
         return int.TryParse(text, out var value) ? value : throw new CliUsageException($"{section.Path}:{key}", $"'{text}' is not an integer");
     }
 
+    /// <summary>A switch; a configured value must be true or false.</summary>
+    public bool Get(Option<bool> option, string key)
+    {
+        if (Given(option) || section[key] is not { } text) return parse.GetValue(option);
+        return bool.TryParse(text, out var value) ? value : throw new CliUsageException($"{section.Path}:{key}", $"'{text}' is not true or false");
+    }
+
+    /// <summary>An optional integer setting; a malformed configured value is a usage error naming the key.</summary>
+    public int? Find(Option<int?> option, string key)
+    {
+        if (Given(option) || section[key] is not { } text) return parse.GetValue(option);
+        return int.TryParse(text, out var value) ? value : throw new CliUsageException($"{section.Path}:{key}", $"'{text}' is not an integer");
+    }
+
     /// <summary>A required string: the flag or the setting must be there.</summary>
     public string Require(Option<string?> option, string key) =>
         Find(option, key) is { Length: > 0 } value ? value : throw new CliUsageException(option.Name, $"is required (or set {section.Path}:{key})");

@@ -9,7 +9,8 @@ namespace RLDistributed.Cli.Training;
 public static class DistributedTrain
 {
     /// <summary>Checks the spec, starts the cluster, shows progress; returns the exit code.</summary>
-    public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, string transport, string outputDirectory, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, string transport, string outputDirectory,
+        Core.Checkpoints.VerifiedCheckpoint? resumeFrom, CancellationToken cancellationToken)
     {
         var options = spec.Preset.Training;
         if (options.GlobalBatch < workers)
@@ -29,10 +30,14 @@ public static class DistributedTrain
 
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]rld train[/] run [blue]{runId}[/]: {workers} workers ({threads} thread(s) each) over {transport}, preset [blue]{spec.Preset.Name}[/], batch {options.GlobalBatch}, {options.Steps} steps; output [green]{outputDirectory}[/]");
-        var cluster = new LocalCluster(new LocalClusterOptions(spec, runId, workers, transport, outputDirectory, threads));
+        var cluster = new LocalCluster(new LocalClusterOptions(spec, runId, workers, transport, outputDirectory, threads)
+        {
+            CheckpointDirectory = resumeFrom is null ? null : ResumeLocator.RootOf(resumeFrom),
+            Resume = resumeFrom is not null,
+        });
         var logPath = Path.Combine(outputDirectory, "cluster.log");
         Directory.CreateDirectory(outputDirectory);
-        await using var logFile = new StreamWriter(logPath) { AutoFlush = true };
+        await using var logFile = new StreamWriter(logPath, append: resumeFrom is not null) { AutoFlush = true };
         var gate = new Lock();
         var code = 1;
         await AnsiConsole.Progress()
@@ -41,6 +46,7 @@ public static class DistributedTrain
             .StartAsync(async context =>
             {
                 var task = context.AddTask("starting", maxValue: options.Steps);
+                task.Value = resumeFrom?.State.NextStep ?? 0;
                 code = await cluster.RunAsync(
                     line => { lock (gate) logFile.WriteLine(line); },
                     status =>

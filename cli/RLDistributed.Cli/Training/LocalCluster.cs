@@ -25,6 +25,7 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             [
                 "coordinator", "--run-id", options.RunId, "--workers", options.Workers.ToString(), "--spec", specPath,
                 "--out", options.OutputDirectory, "--transport", options.Transport, "--host", "127.0.0.1", "--port", "0",
+                "--checkpoint-dir", options.Checkpoints, .. (options.Resume ? new[] { "--resume" } : []),
             ], (child, line) =>
             {
                 var match = ListeningLine().Match(line);
@@ -43,10 +44,12 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
 
             using var channel = GrpcChannel.ForAddress(address);
             var client = new RLDistributed.Protos.V1.Coordinator.CoordinatorClient(channel);
-            var exits = Task.WhenAll(children.Select(c => c.WaitForExitAsync(cancellationToken)));
-            while (!exits.IsCompleted)
+            var reported = new HashSet<ChildProcess>();
+            // The coordinator decides the run: a worker that dies is replaced by a re-formed ring (design.md,
+            // Faults), so only the coordinator's exit ends the wait.
+            while (!coordinator.HasExited)
             {
-                await Task.WhenAny(exits, Task.Delay(500, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(coordinator.WaitForExitAsync(cancellationToken), Task.Delay(500, cancellationToken)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
@@ -56,11 +59,14 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
                 {
                     // The coordinator exits at the end of the run; the exit codes tell the outcome.
                 }
-                if (children.Any(c => c.HasExited && c.ExitCode != 0)) break;
+                foreach (var child in children.Where(c => c.HasExited && c.ExitCode != 0 && reported.Add(c))) log($"{child.Name} exited with code {child.ExitCode}");
             }
-            var failed = children.Where(c => c.HasExited && c.ExitCode != 0).ToList();
-            foreach (var child in failed) log($"{child.Name} exited with code {child.ExitCode}");
-            return failed.Count == 0 && children.All(c => c.HasExited) ? 0 : 1;
+            // Workers leave right after the coordinator has seen them complete; give them a moment to exit.
+            var workersDone = Task.WhenAll(children.Where(c => c != coordinator).Select(c => c.WaitForExitAsync(cancellationToken)));
+            await Task.WhenAny(workersDone, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)).ConfigureAwait(false);
+            foreach (var child in children.Where(c => c.HasExited && c.ExitCode != 0 && reported.Add(c))) log($"{child.Name} exited with code {child.ExitCode}");
+            if (coordinator.ExitCode != 0) log($"coordinator exited with code {coordinator.ExitCode}");
+            return coordinator.ExitCode == 0 ? 0 : 1;
         }
         finally
         {

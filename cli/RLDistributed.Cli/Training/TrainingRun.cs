@@ -12,29 +12,46 @@ namespace RLDistributed.Cli.Training;
 /// <summary>
 /// One-process training in the nanoGPT style: log the options once, one loop, pictures and the model
 /// under the output directory. Outputs: model/ (model.json, energy.bin, ema.bin), metrics.jsonl,
-/// samples-NNNNNNN.png during training and samples.png at the end.
+/// checkpoints/ (every spec.CheckpointEvery steps and after the last, written in the background),
+/// samples-NNNNNNN.png during training and samples.png at the end. Started from a checkpoint, it continues
+/// that run bit for bit.
 /// </summary>
-public sealed class TrainingRun(TrainingPreset preset, IDataset dataset, string outputDirectory, Device device)
+public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, string outputDirectory, Device device, VerifiedCheckpoint? resumeFrom)
 {
+    private TrainingPreset Preset => spec.Preset;
+
     /// <summary>Where the model is saved.</summary>
     public string ModelDirectory => Path.Combine(outputDirectory, "model");
 
     /// <summary>The final sample picture.</summary>
     public string FinalSamplesPath => Path.Combine(outputDirectory, "samples.png");
 
-    /// <summary>Trains, reporting every step, and writes the outputs. Returns the last step's statistics.</summary>
-    public StepStatistics Run(Action<TrainingProgress> report, CancellationToken cancellationToken)
+    /// <summary>Where checkpoints go.</summary>
+    public string CheckpointDirectory => Path.Combine(outputDirectory, "checkpoints");
+
+    /// <summary>The longest time one checkpoint held training up.</summary>
+    public TimeSpan LongestCheckpointStall { get; private set; }
+
+    /// <summary>Trains, reporting every step, and writes the outputs. Returns the last step's statistics (null when nothing was left to train).</summary>
+    public StepStatistics? Run(Action<TrainingProgress> report, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(outputDirectory);
-        var options = preset.Training;
-        using var energy = EnergyModelFactory.Create(preset.Model, options.Seed, device);
-        using var ema = EnergyModelFactory.Create(preset.Model, options.Seed, device);
+        var options = Preset.Training;
+        using var energy = EnergyModelFactory.Create(Preset.Model, options.Seed, device);
+        using var ema = EnergyModelFactory.Create(Preset.Model, options.Seed, device);
         using var trainer = new Trainer(energy, ema, dataset, options, device);
-        using var metrics = new StreamWriter(Path.Combine(outputDirectory, "metrics.jsonl"), append: false);
+        var start = 0L;
+        if (resumeFrom is not null)
+        {
+            resumeFrom.ReadSnapshot().RestoreInto(trainer, resumeFrom.Directory);
+            start = resumeFrom.State.NextStep;
+        }
+        var writer = new BackgroundCheckpointWriter(new CheckpointStore(CheckpointDirectory, spec.KeepCheckpoints));
+        using var metrics = new StreamWriter(Path.Combine(outputDirectory, "metrics.jsonl"), append: resumeFrom is not null);
 
         var clock = Stopwatch.StartNew();
         StepStatistics? last = null;
-        for (var step = 0L; step < options.Steps; step++)
+        for (var step = start; step < options.Steps; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             last = trainer.TrainStep(step, cancellationToken);
@@ -45,17 +62,25 @@ public sealed class TrainingRun(TrainingPreset preset, IDataset dataset, string 
                 energyGap = Enumerable.Range(0, options.Levels).Select(last.EnergyGap).Select(g => double.IsNaN(g) ? (double?)null : g),
                 seconds = clock.Elapsed.TotalSeconds,
             }));
-            report(new TrainingProgress(step + 1, options.Steps, last, (step + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
-            if (preset.SampleEvery > 0 && (step + 1) % preset.SampleEvery == 0 && step + 1 < options.Steps)
-                WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{step + 1:D7}.png"), cancellationToken);
+            var next = step + 1;
+            if (next == options.Steps || (spec.CheckpointEvery > 0 && next % spec.CheckpointEvery == 0))
+            {
+                metrics.Flush();
+                var stall = writer.Save(() => CheckpointContents.Capture(trainer, next, runId, worldSize: 1, spec, dataset));
+                if (stall > LongestCheckpointStall) LongestCheckpointStall = stall;
+            }
+            report(new TrainingProgress(next, options.Steps, last, (next - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+            if (Preset.SampleEvery > 0 && next % Preset.SampleEvery == 0 && next < options.Steps)
+                WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), cancellationToken);
         }
         metrics.Flush();
+        writer.Flush();
 
-        TrainedModelWriter.SaveModel(outputDirectory, preset, dataset, energy, ema, options.Steps);
+        TrainedModelWriter.SaveModel(outputDirectory, Preset, dataset, energy, ema, options.Steps);
         WriteSamples(trainer, FinalSamplesPath, cancellationToken);
-        return last!;
+        return last;
     }
 
     private void WriteSamples(Trainer trainer, string path, CancellationToken cancellationToken) =>
-        TrainedModelWriter.WriteSamples(path, preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken);
+        TrainedModelWriter.WriteSamples(path, Preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken);
 }

@@ -12,17 +12,24 @@ public sealed class CoordinatorService(RunState run) : Protos.V1.Coordinator.Coo
 
     /// <inheritdoc />
     public override Task<HeartbeatReply> Heartbeat(HeartbeatRequest request, ServerCallContext context) =>
-        Task.FromResult(new HeartbeatReply { Generation = request.Generation, Stop = run.Heartbeat(request) });
+        Task.FromResult(run.Heartbeat(request));
 
     /// <inheritdoc />
     public override Task<StepAck> ReportStep(StepReport request, ServerCallContext context) =>
-        Task.FromResult(new StepAck { Stop = run.Report(request) });
+        Task.FromResult(run.Report(request));
 
     /// <inheritdoc />
     public override Task<LeaveReply> Leave(LeaveRequest request, ServerCallContext context)
     {
         run.Leave(request);
         return Task.FromResult(new LeaveReply());
+    }
+
+    /// <inheritdoc />
+    public override Task<CommitAck> CommitCheckpoint(CheckpointCommit request, ServerCallContext context)
+    {
+        run.Commit(request);
+        return Task.FromResult(new CommitAck());
     }
 
     /// <inheritdoc />

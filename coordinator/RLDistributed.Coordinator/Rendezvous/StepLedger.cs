@@ -8,6 +8,8 @@ namespace RLDistributed.Coordinator.Rendezvous;
 /// </summary>
 internal sealed class StepLedger(int worldSize)
 {
+    private int _worldSize = worldSize;
+
     private const int RecentSteps = 100;
     private readonly Dictionary<long, List<StepReport>> _pending = [];
     private readonly Queue<double> _recentSeconds = new();
@@ -27,6 +29,13 @@ internal sealed class StepLedger(int worldSize)
         }
     }
 
+    /// <summary>A new generation: reports of unfinished steps are dropped (those steps are redone); history stays.</summary>
+    public void Reset(int worldSize)
+    {
+        _worldSize = worldSize;
+        _pending.Clear();
+    }
+
     public (CombinedStep? Combined, string? HashMismatch) Add(StepReport report)
     {
         if (!_pending.TryGetValue(report.Step, out var reports)) _pending[report.Step] = reports = [];
@@ -38,7 +47,7 @@ internal sealed class StepLedger(int worldSize)
             if (other is not null)
                 return (null, $"parameter hash mismatch at step {report.Step} between rank {other.Rank} and rank {report.Rank}: the ranks have diverged");
         }
-        if (reports.Count < worldSize) return (null, null);
+        if (reports.Count < _worldSize) return (null, null);
         _pending.Remove(report.Step);
         var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds));
         _recentSeconds.Enqueue(combined.Seconds);

@@ -10,7 +10,7 @@ namespace RLDistributed.Core.Checkpoints;
 public sealed record ModelManifest
 {
     /// <summary>The current format; readers refuse newer ones.</summary>
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
     /// <summary>Format version.</summary>
     public int Format { get; init; } = CurrentFormat;

@@ -8,9 +8,10 @@ using static TorchSharp.torch;
 namespace RLDistributed.Core.Checkpoints;
 
 /// <summary>
-/// Saves and loads a trained model sequence: model.json, the network (energy.bin) and its EMA (ema.bin).
-/// Files are written under temporary names and renamed, so an interrupted save leaves the old model intact.
-/// Crash-safe multi-step checkpoints with hashes build on this.
+/// Saves and loads a trained model sequence: model.json, the network (energy.bin) and its EMA (ema.bin), the
+/// weights in the project's <see cref="TensorFile"/> format (format 2; format 1 held TorchSharp's own format and
+/// is still read). Files are written under temporary names and renamed, so an interrupted save leaves the old
+/// model intact. A checkpoint directory holds the same three files, so it loads here too.
 /// </summary>
 public static class ModelStore
 {
@@ -36,9 +37,11 @@ public static class ModelStore
     public static void Save(string directory, ModelManifest manifest, EnergyNetwork energy, EnergyNetwork ema)
     {
         Directory.CreateDirectory(directory);
-        WriteAtomically(Path.Combine(directory, EnergyFile), path => energy.save(path));
-        WriteAtomically(Path.Combine(directory, EmaFile), path => ema.save(path));
-        WriteAtomically(Path.Combine(directory, ManifestFile), path => File.WriteAllText(path, JsonSerializer.Serialize(manifest, Json)));
+        var energyState = TensorRecords.Capture(energy.state_dict().Select(kv => (kv.Key, kv.Value)));
+        var emaState = TensorRecords.Capture(ema.state_dict().Select(kv => (kv.Key, kv.Value)));
+        WriteAtomically(Path.Combine(directory, EnergyFile), path => WriteTensors(path, energyState));
+        WriteAtomically(Path.Combine(directory, EmaFile), path => WriteTensors(path, emaState));
+        WriteAtomically(Path.Combine(directory, ManifestFile), path => File.WriteAllText(path, JsonSerializer.Serialize(manifest with { Format = ModelManifest.CurrentFormat }, Json)));
     }
 
     /// <summary>Reads a model saved by <see cref="Save"/>, onto <paramref name="device"/>.</summary>
@@ -61,19 +64,35 @@ public static class ModelStore
         if (manifest.Format > ModelManifest.CurrentFormat)
             throw new ModelStoreException(manifestPath, $"format {manifest.Format} is newer than this build reads ({ModelManifest.CurrentFormat})");
 
-        var energy = LoadNetwork(manifest.Model, Path.Combine(directory, EnergyFile), device);
-        var ema = LoadNetwork(manifest.Model, Path.Combine(directory, EmaFile), device);
+        if (manifest.Format < 1) throw new ModelStoreException(manifestPath, $"unknown format {manifest.Format}");
+        var energy = LoadNetwork(manifest, Path.Combine(directory, EnergyFile), device);
+        EnergyNetwork ema;
+        try
+        {
+            ema = LoadNetwork(manifest, Path.Combine(directory, EmaFile), device);
+        }
+        catch
+        {
+            energy.Dispose();
+            throw;
+        }
         var schedule = DiffusionSchedule.Create(manifest.Training.Levels, manifest.Training.StepSizeBSquared);
         return new LoadedModel(manifest, schedule, energy, ema);
     }
 
-    private static EnergyNetwork LoadNetwork(ModelSpec spec, string path, Device device)
+    private static EnergyNetwork LoadNetwork(ModelManifest manifest, string path, Device device)
     {
         if (!File.Exists(path)) throw new ModelStoreException(path, "missing weights file");
-        var network = EnergyModelFactory.Create(spec, seed: 0, device);
+        var network = EnergyModelFactory.Create(manifest.Model, seed: 0, device);
         try
         {
-            network.load(path, strict: true);
+            if (manifest.Format == 1) network.load(path, strict: true);
+            else TensorRecords.Restore(network.state_dict(), TensorFile.Read(path), path);
+        }
+        catch (CheckpointException e)
+        {
+            network.Dispose();
+            throw new ModelStoreException(e.FilePath, e.Problem);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
         {
@@ -81,6 +100,12 @@ public static class ModelStore
             throw new ModelStoreException(path, $"weights do not match the manifest's network: {e.Message}");
         }
         return network;
+    }
+
+    private static void WriteTensors(string path, IReadOnlyList<TensorRecord> records)
+    {
+        using var stream = File.Create(path);
+        TensorFile.Write(stream, records);
     }
 
     private static void WriteAtomically(string path, Action<string> write)

@@ -22,6 +22,12 @@ public sealed record RunSpec
     /// <summary>Ranks compare a SHA-256 of their parameters every this many steps (and at the last step). Default 200.</summary>
     public int HashEvery { get; init; } = 200;
 
+    /// <summary>A checkpoint is saved every this many steps and after the last (0: only after the last). Default 100.</summary>
+    public int CheckpointEvery { get; init; } = 100;
+
+    /// <summary>The newest this many checkpoints are kept. Default 3.</summary>
+    public int KeepCheckpoints { get; init; } = 3;
+
     /// <summary>Serialises with the model store's JSON settings.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ModelStore.Json);
 

@@ -24,20 +24,22 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
 
     public Protos.V1.Coordinator.CoordinatorClient Client { get; }
 
-    public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null, TimeProvider? time = null)
+    public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null, TimeProvider? time = null, int minWorkers = 1,
+        string? checkpointDirectory = null, int port = 0)
     {
         var options = new CoordinatorOptions
         {
             RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = "/tmp/out",
-            HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1),
+            HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1), MinWorkers = minWorkers, CheckpointDirectory = checkpointDirectory, Port = port,
         };
         var coordinator = await CoordinatorHost.StartAsync(options, NullLoggerFactory.Instance, time ?? TimeProvider.System, CancellationToken.None);
         return new CoordinatorFixture(coordinator, options);
     }
 
-    public static JoinRequest Join(string worker, int port) => new()
+    public static JoinRequest Join(string worker, int port, long heldStep = -1, long generation = 0) => new()
     {
         RunId = "run-a", WorkerId = worker, CollectiveEndpoint = $"127.0.0.1:{port}", DataEndpoint = $"127.0.0.1:{port + 1}",
+        HeldStep = heldStep, Generation = generation,
     };
 
     /// <summary>Joins <paramref name="count"/> workers concurrently and returns their assignments by worker.</summary>

@@ -89,11 +89,11 @@ public sealed class RendezvousTests
     }
 
     [Fact]
-    public async Task Liveness_SilentWorker_IsDeclaredDeadAndTheRunFails()
+    public async Task Liveness_SilentWorkerBelowTheMinimum_IsDeclaredDeadAndTheRunFails()
     {
         // Fake time: the verdict depends on the beats and the clock alone, not on how loaded the machine is.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2, time: time);
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2, time: time, minWorkers: 2);
         var seats = await fixture.JoinAllAsync(2);
         var beating = seats.Single(s => s.Rank == 0);
 
@@ -109,6 +109,7 @@ public sealed class RendezvousTests
         var status = await fixture.Client.GetStatusAsync(new StatusRequest());
         Assert.Contains("rank 1", status.Error);
         Assert.Contains("missed 3 heartbeats", status.Error);
+        Assert.Contains("fewer than the minimum of 2", status.Error);
         Assert.True(status.Workers.Single(w => w.Rank == 0).Alive);
     }
 

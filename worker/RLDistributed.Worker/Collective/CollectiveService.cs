@@ -9,7 +9,7 @@ namespace RLDistributed.Worker.Collective;
 /// The worker's <c>rld.v1.Collective</c> service: the server side of the grpc ring transport. The left neighbour's
 /// <c>PushChunks</c> stream is checked chunk by chunk and delivered, in order, into the <see cref="CollectiveMailbox"/>.
 /// </summary>
-public sealed class CollectiveService(CollectiveMailbox mailbox, ILogger<CollectiveService> logger) : Protos.V1.Collective.CollectiveBase
+public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState state, ILogger<CollectiveService> logger) : Protos.V1.Collective.CollectiveBase
 {
     /// <inheritdoc />
     public override async Task<PushAck> PushChunks(IAsyncStreamReader<Chunk> requestStream, ServerCallContext context)
@@ -50,7 +50,25 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, ILogger<Collect
         return new PushAck();
     }
 
+    /// <summary>Bytes per state chunk: well under gRPC's default 4 MB message limit.</summary>
+    public const int StateChunkBytes = 1 << 20;
+
     /// <inheritdoc />
-    public override Task FetchState(StateRequest request, IServerStreamWriter<StateChunk> responseStream, ServerCallContext context) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "FetchState is not implemented yet."));
+    public override async Task FetchState(StateRequest request, IServerStreamWriter<StateChunk> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var blob = state.For(request.RunId, request.Generation, request.Step);
+        for (var offset = 0; offset < blob.Length || offset == 0; offset += StateChunkBytes)
+        {
+            var length = Math.Min(StateChunkBytes, blob.Length - offset);
+            await responseStream.WriteAsync(new StateChunk
+            {
+                RunId = request.RunId, Generation = request.Generation, Name = "snapshot", Offset = offset, TotalBytes = blob.Length,
+                Data = Google.Protobuf.UnsafeByteOperations.UnsafeWrap(blob.AsMemory(offset, length)),
+            }, context.CancellationToken).ConfigureAwait(false);
+            if (blob.Length == 0) break;
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,7 @@ public static class CollectiveServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         services.AddSingleton(mailbox);
+        services.TryAddSingleton<PublishedState>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = GrpcRingTransport.MaxMessageBytes(options.ChunkFloats));
 
         // 64 KiB read blocks instead of 4 KiB: host-wide, but every Kestrel endpoint of a worker gains from it.

@@ -1,67 +1,84 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Polly;
+using Polly.Retry;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Worker.Coordination;
 
 /// <summary>
-/// The worker's side of the control plane: join (waits through the rendezvous, retrying while the
-/// coordinator is not up yet), heartbeats on their own task, step reports, leave.
+/// The worker's side of the control plane. Every call goes through a Polly pipeline: join retries while the
+/// coordinator is unreachable (it may be starting, or restarting) up to the connect timeout; reports,
+/// commits and leaves retry transient failures behind a circuit breaker; a heartbeat is one attempt with a
+/// deadline, because the next beat follows in a second.
 /// </summary>
 public sealed class CoordinatorLink : IAsyncDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly Coordinator.CoordinatorClient _client;
     private readonly TimeProvider _time;
+    private readonly ResiliencePipelines _pipelines;
+    private readonly ResilienceOptions _resilience;
 
     /// <summary>Connects (lazily) to the coordinator at <paramref name="address"/> (http://host:port).</summary>
-    public CoordinatorLink(Uri address, TimeProvider time)
+    public CoordinatorLink(Uri address, TimeProvider time, ResilienceOptions? resilience = null)
     {
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
         _client = new Coordinator.CoordinatorClient(_channel);
         _time = time;
+        _resilience = resilience ?? new ResilienceOptions();
+        _pipelines = new ResiliencePipelines(_resilience, time);
         Address = address;
     }
 
     /// <summary>The coordinator's address.</summary>
     public Uri Address { get; }
 
+    /// <summary>The pipelines, for peer calls made on this worker's behalf.</summary>
+    public ResiliencePipelines Pipelines => _pipelines;
+
     /// <summary>
-    /// Joins, retrying Unavailable (the coordinator may still be starting) until <paramref name="connectTimeout"/>;
-    /// the call itself may then wait as long as the rendezvous takes.
+    /// Joins, retrying Unavailable with back-off until <paramref name="connectTimeout"/> has passed; the call
+    /// itself may then wait as long as the rendezvous takes.
     /// </summary>
     /// <exception cref="CoordinatorUnreachableException">no coordinator answered within the timeout.</exception>
     public async Task<Assignment> JoinAsync(JoinRequest request, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + connectTimeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
+        var untilDeadline = new ResiliencePipelineBuilder { TimeProvider = _time }.AddRetry(new RetryStrategyOptions
         {
-            try
-            {
-                return await _client.JoinAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
-            {
-                if (_time.GetUtcNow() + delay > deadline)
-                    throw new CoordinatorUnreachableException(Address, connectTimeout, e.Status.Detail);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
-            }
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(1),
+            ShouldHandle = new PredicateBuilder().Handle<RpcException>(e => e.StatusCode == StatusCode.Unavailable && _time.GetUtcNow() < deadline),
+        }).Build();
+        try
+        {
+            return await untilDeadline.ExecuteAsync(async ct => await _client.JoinAsync(request, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+        {
+            throw new CoordinatorUnreachableException(Address, connectTimeout, e.Status.Detail);
         }
     }
 
-    /// <summary>Sends a step report; returns whether the coordinator asks the run to stop.</summary>
-    public async Task<bool> ReportAsync(StepReport report, CancellationToken cancellationToken) =>
-        (await _client.ReportStepAsync(report, cancellationToken: cancellationToken).ConfigureAwait(false)).Stop;
+    /// <summary>Sends a step report (retried); the reply says stop or reform.</summary>
+    public async Task<StepAck> ReportAsync(StepReport report, CancellationToken cancellationToken) =>
+        await _pipelines.Coordinator.ExecuteAsync(async ct => await _client.ReportStepAsync(report, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    /// <summary>One heartbeat; returns whether the coordinator asks the run to stop.</summary>
-    public async Task<bool> HeartbeatAsync(HeartbeatRequest beat, CancellationToken cancellationToken) =>
-        (await _client.HeartbeatAsync(beat, deadline: _time.GetUtcNow().UtcDateTime.AddSeconds(5), cancellationToken: cancellationToken).ConfigureAwait(false)).Stop;
+    /// <summary>One heartbeat, one attempt.</summary>
+    public async Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest beat, CancellationToken cancellationToken) =>
+        await _client.HeartbeatAsync(beat, deadline: _time.GetUtcNow().UtcDateTime + _resilience.AttemptTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Leaves the run (completed or with an error).</summary>
+    /// <summary>Reports a durable checkpoint (retried).</summary>
+    public async Task CommitAsync(CheckpointCommit commit, CancellationToken cancellationToken) =>
+        await _pipelines.Coordinator.ExecuteAsync(async ct => await _client.CommitCheckpointAsync(commit, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Leaves the run (completed or with an error), retried.</summary>
     public async Task LeaveAsync(LeaveRequest request, CancellationToken cancellationToken) =>
-        await _client.LeaveAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _pipelines.Coordinator.ExecuteAsync(async ct => await _client.LeaveAsync(request, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -71,6 +71,9 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
         return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.Host, new Uri(bound).Port);
     }
 
+    /// <summary>What this worker serves through FetchState when it is a generation's state source.</summary>
+    public PublishedState State => _app.Services.GetRequiredService<PublishedState>();
+
     /// <summary>The ring options in force (chunk and bucket sizes).</summary>
     public RingAllReduceOptions RingOptions => _ringOptions;
 

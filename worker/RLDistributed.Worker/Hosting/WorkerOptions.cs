@@ -38,6 +38,16 @@ public sealed record WorkerOptions
     /// <summary>Torch threads (null: the run spec's choice, else all cores).</summary>
     [Range(1, 1024)] public int? Threads { get; init; }
 
+    /// <summary>Retry, timeout and circuit-breaker bounds of calls to the coordinator and to peers.</summary>
+    public Coordination.ResilienceOptions Resilience { get; init; } = new();
+
+    /// <summary>Consecutive generations that may end without a completed step before the worker gives up. Default 20.</summary>
+    [Range(1, 10_000)] public int MaxFruitlessGenerations { get; init; } = 20;
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate()
+    {
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        Resilience.Validate();
+    }
 }

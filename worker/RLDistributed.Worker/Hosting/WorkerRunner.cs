@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
+using RLDistributed.Core.Energy;
 using RLDistributed.Core.Models;
 using RLDistributed.Core.Presets;
 using RLDistributed.Core.Training;
@@ -12,38 +14,33 @@ using static TorchSharp.torch;
 namespace RLDistributed.Worker.Hosting;
 
 /// <summary>
-/// One worker process from start to end: serve the collective endpoints, join, build the ring, run the
-/// SPMD loop while heartbeating and reporting, let rank 0 write the model, leave.
+/// One worker process from start to end: serve the collective endpoints, join, and then, generation after
+/// generation, get the state of the generation's start step (in memory already, from a checkpoint, or from
+/// the state source), build the ring, and run the SPMD loop while heartbeating and reporting. When a peer
+/// dies or the coordinator re-forms the ring, the unfinished step is dropped and the worker rejoins with the
+/// state it holds, without restarting and without reading from disk. Rank 0 writes checkpoints in the
+/// background and, at the end, the model.
 /// </summary>
 public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, TimeProvider time)
 {
     private const string StoppedBySignal = "the worker was stopped (SIGTERM or Ctrl-C)";
     private readonly ILogger _logger = loggers.CreateLogger<WorkerRunner>();
+    private readonly WorkerOptions _options = options;
 
     /// <summary>Runs the worker; returns 0 when the run completed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        options.Validate();
-        await using var endpoints = await CollectiveEndpoints.StartAsync(options, loggers, cancellationToken).ConfigureAwait(false);
-        await using var link = new CoordinatorLink(options.Coordinator, time);
-        var assignment = await link.JoinAsync(new JoinRequest
-        {
-            RunId = options.RunId,
-            WorkerId = options.WorkerId,
-            CollectiveEndpoint = endpoints.CollectiveEndpoint,
-            DataEndpoint = endpoints.DataEndpoint,
-        }, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-        WorkerLog.Joined(_logger, assignment.RunId, assignment.Rank, assignment.WorldSize, assignment.Generation, assignment.Transport);
-
-        // Beat from the moment the seat is taken: building the model and the ring can take a while.
+        _options.Validate();
+        await using var endpoints = await CollectiveEndpoints.StartAsync(_options, loggers, cancellationToken).ConfigureAwait(false);
+        await using var link = new CoordinatorLink(_options.Coordinator, time, _options.Resilience);
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = new HeartbeatLoop(link, options.HeartbeatInterval, time, _logger);
+        var heartbeat = new HeartbeatLoop(link, _options.WorkerId, _options.HeartbeatInterval, time, _logger);
         using var stopHeartbeat = new CancellationTokenSource();
-        var beating = heartbeat.RunAsync(assignment.RunId, assignment.Generation, assignment.Rank, stopRun, stopHeartbeat.Token);
-        var step = assignment.StartStep;
+        var beating = heartbeat.RunAsync(stopRun, stopHeartbeat.Token);
+        var session = new Session(this, link, endpoints, heartbeat, stopRun);
         try
         {
-            return await TrainAsync(link, assignment, endpoints, heartbeat, stopRun, cancellationToken).ConfigureAwait(false);
+            return await session.RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (WorkerStoppedException)
         {
@@ -51,110 +48,258 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // SIGTERM or Ctrl-C before the loop: say so, so that the coordinator ends the run now rather than after missed beats.
-            await TryLeaveWithErrorAsync(link, assignment, StoppedBySignal).ConfigureAwait(false);
+            // SIGTERM or Ctrl-C: say so, so that the coordinator re-forms now rather than after missed beats.
+            await session.TryLeaveWithErrorAsync(StoppedBySignal).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not CoordinatorUnreachableException)
         {
-            WorkerLog.Failed(_logger, assignment.RunId, assignment.Rank, heartbeat.Step, e.Message);
-            await TryLeaveWithErrorAsync(link, assignment, e.Message).ConfigureAwait(false);
+            WorkerLog.Failed(_logger, session.RunId, session.Rank, heartbeat.Step, e.Message);
+            await session.TryLeaveWithErrorAsync(e.Message).ConfigureAwait(false);
             return 1;
         }
         finally
         {
+            session.Dispose();
             await stopHeartbeat.CancelAsync().ConfigureAwait(false);
             await beating.ConfigureAwait(false);
         }
     }
 
-    private async Task<int> TrainAsync(CoordinatorLink link, Assignment assignment, CollectiveEndpoints endpoints, HeartbeatLoop heartbeat,
-        CancellationTokenSource stopRun, CancellationToken cancellationToken)
+    /// <summary>The state of one worker across generations.</summary>
+    private sealed class Session(WorkerRunner owner, CoordinatorLink link, CollectiveEndpoints endpoints, HeartbeatLoop heartbeat, CancellationTokenSource stopRun) : IDisposable
     {
-        var spec = RunSpec.FromJson(assignment.OptionsJson);
-        if ((options.Threads ?? spec.ThreadsPerWorker) is { } threads) set_num_threads(threads);
-        var device = new Device(options.Device);
-        var preset = spec.Preset;
-        var training = preset.Training;
-        var dataset = DatasetCatalog.Open(preset.Dataset, spec.DataPath, preset.PadTo32, training.Seed);
+        private readonly WorkerOptions _options = owner._options;
+        private readonly ILogger _logger = owner._logger;
+        private Assignment? _assignment;
+        private RunSpec? _spec;
+        private IDataset? _dataset;
+        private EnergyNetwork? _energy, _ema;
+        private Trainer? _trainer;
+        private Device? _device;
+        private long _held = -1;
 
-        using var energy = EnergyModelFactory.Create(preset.Model, training.Seed, device);
-        using var ema = EnergyModelFactory.Create(preset.Model, training.Seed, device);
-        await using var ring = await endpoints.ConnectRingAsync(assignment, energy, stopRun.Token).ConfigureAwait(false);
-        using var core = new Trainer(energy, ema, dataset, training, device);
-        var trainer = new DistributedTrainer(core, ring.Reducer, assignment.Rank, assignment.WorldSize, spec.HashEvery);
+        public string RunId => _assignment?.RunId ?? _options.RunId;
 
-        var step = assignment.StartStep;
-        byte[]? lastHash = null;
-        // The report of step k travels while step k+1 computes; a stop in its reply ends the run one step later.
-        Task<bool>? pendingReport = null;
-        try
+        public int Rank => _assignment?.Rank ?? -1;
+
+        public async Task<int> RunAsync(CancellationToken cancellationToken)
         {
-            for (; step < training.Steps; step++)
+            var fruitless = 0;
+            while (true)
             {
-                heartbeat.SetStep(step);
-                var done = await trainer.TrainStepAsync(step, stopRun.Token).ConfigureAwait(false);
-                lastHash = done.ParameterHash ?? lastHash;
-                WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
-                if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
-                    throw new OperationCanceledException("the coordinator stopped the run");
-                pendingReport = link.ReportAsync(Report(assignment, step, done), stopRun.Token);
+                var assignment = await link.JoinAsync(new JoinRequest
+                {
+                    RunId = _options.RunId, WorkerId = _options.WorkerId, CollectiveEndpoint = endpoints.CollectiveEndpoint,
+                    DataEndpoint = endpoints.DataEndpoint, Generation = _assignment?.Generation ?? 0, HeldStep = _held,
+                }, _options.ConnectTimeout, stopRun.Token).ConfigureAwait(false);
+                _assignment = assignment;
+                WorkerLog.Joined(_logger, assignment.RunId, assignment.Rank, assignment.WorldSize, assignment.Generation, assignment.Transport);
+                using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopRun.Token);
+                heartbeat.Enter(assignment, generation);
+                var before = _held;
+                var outcome = await RunGenerationAsync(assignment, generation, cancellationToken).ConfigureAwait(false);
+                if (outcome == GenerationOutcome.Completed) return 0;
+                fruitless = _held > before ? 0 : fruitless + 1;
+                if (fruitless >= _options.MaxFruitlessGenerations)
+                    throw new InvalidOperationException($"{fruitless} generations in a row ended without a completed step");
             }
-            if (pendingReport is not null && await pendingReport.ConfigureAwait(false))
-                throw new OperationCanceledException("the coordinator stopped the run");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        private async Task<GenerationOutcome> RunGenerationAsync(Assignment assignment, CancellationTokenSource generation, CancellationToken cancellationToken)
         {
-            // Leave while the ring is still up, so that the coordinator hears the reason before the
-            // neighbours see a closed connection.
-            await TryLeaveWithErrorAsync(link, assignment, StoppedBySignal).ConfigureAwait(false);
-            throw new WorkerStoppedException();
+            var trainer = Prepare(assignment);
+            await ObtainStateAsync(assignment, trainer, generation.Token).ConfigureAwait(false);
+            if (assignment.Rank == assignment.StateSourceRank && assignment.WorldSize > 1 && assignment.Generation > 1)
+                endpoints.State.Publish(assignment.RunId, assignment.Generation, _held, SnapshotBlob.Pack(TrainingSnapshot.Capture(trainer, _held)));
+
+            RingConnection ring;
+            try
+            {
+                ring = await endpoints.ConnectRingAsync(assignment, trainer.Energy, generation.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsRingFailure(e, cancellationToken))
+            {
+                WorkerLog.GenerationEnded(_logger, assignment.RunId, assignment.Rank, assignment.Generation, _held, $"ring setup failed: {e.Message}", _held);
+                return GenerationOutcome.Rejoin;
+            }
+            await using (ring)
+            {
+                var distributed = new DistributedTrainer(trainer, ring.Reducer, assignment.Rank, assignment.WorldSize, _spec!.HashEvery);
+                var reporter = new StepReporter(link);
+                var checkpoints = assignment.Rank == 0 && assignment.CheckpointDirectory.Length > 0
+                    ? new BackgroundCheckpointWriter(new CheckpointStore(assignment.CheckpointDirectory, _spec.KeepCheckpoints), (directory, content) => CommitAsync(assignment, directory, content))
+                    : null;
+                byte[]? lastHash = null;
+                var steps = trainer.Options.Steps;
+                try
+                {
+                    for (var step = _held; step < steps; step++)
+                    {
+                        heartbeat.SetStep(step);
+                        generation.Token.ThrowIfCancellationRequested();
+                        var done = await distributed.TrainStepAsync(step, generation.Token).ConfigureAwait(false);
+                        _held = step + 1;
+                        lastHash = done.ParameterHash ?? lastHash;
+                        WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
+                        if (checkpoints is not null && (_held == steps || (_spec.CheckpointEvery > 0 && _held % _spec.CheckpointEvery == 0)))
+                            checkpoints.Save(() => CheckpointContents.Capture(trainer, _held, assignment.RunId, assignment.WorldSize, _spec, _dataset!));
+                        if (reporter.Send(Report(assignment, step, done), stopRun.Token) is { } ack) Obey(ack, generation);
+                    }
+                    if (await reporter.DrainAsync().ConfigureAwait(false) is { } last) Obey(last, generation);
+                    checkpoints?.Flush();
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Leave while the ring is still up, so that the coordinator hears the reason before the
+                    // neighbours see a closed connection.
+                    await TryLeaveWithErrorAsync(StoppedBySignal).ConfigureAwait(false);
+                    throw new WorkerStoppedException();
+                }
+                catch (OperationCanceledException) when (stopRun.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("the coordinator stopped the run");
+                }
+                catch (Exception e) when (IsRingFailure(e, cancellationToken))
+                {
+                    var reason = generation.IsCancellationRequested ? "the coordinator re-forms the ring" : e.Message;
+                    WorkerLog.GenerationEnded(_logger, assignment.RunId, assignment.Rank, assignment.Generation, heartbeat.Step, reason, _held);
+                    checkpoints?.Flush();
+                    endpoints.State.Clear();
+                    return GenerationOutcome.Rejoin;
+                }
+                WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, _held, Convert.ToHexString(lastHash ?? ParameterHash.Of(trainer.Energy)));
+                if (assignment.Rank == 0) WriteOutputs(assignment, trainer, stopRun.Token);
+                await link.LeaveAsync(new LeaveRequest
+                {
+                    RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true, WorkerId = _options.WorkerId,
+                }, cancellationToken).ConfigureAwait(false);
+                return GenerationOutcome.Completed;
+            }
         }
-        WorkerLog.Finished(_logger, assignment.RunId, assignment.Rank, step, Convert.ToHexString(lastHash ?? ParameterHash.Of(energy)));
-        if (assignment.Rank == 0) WriteOutputs(assignment, preset, dataset, core, device, stopRun.Token);
-        await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Completed = true }, cancellationToken).ConfigureAwait(false);
-        return 0;
+
+        /// <summary>The trainer, built once from the first assignment's options.</summary>
+        private Trainer Prepare(Assignment assignment)
+        {
+            if (_trainer is not null) return _trainer;
+            _spec = RunSpec.FromJson(assignment.OptionsJson);
+            if ((_options.Threads ?? _spec.ThreadsPerWorker) is { } threads) set_num_threads(threads);
+            _device = new Device(_options.Device);
+            var preset = _spec.Preset;
+            _dataset = DatasetCatalog.Open(preset.Dataset, _spec.DataPath, preset.PadTo32, preset.Training.Seed);
+            _energy = EnergyModelFactory.Create(preset.Model, preset.Training.Seed, _device);
+            _ema = EnergyModelFactory.Create(preset.Model, preset.Training.Seed, _device);
+            _trainer = new Trainer(_energy, _ema, _dataset, preset.Training, _device);
+            _held = 0;
+            return _trainer;
+        }
+
+        /// <summary>Brings the trainer to the generation's start step: already there, from a checkpoint, or from the state source.</summary>
+        private async Task ObtainStateAsync(Assignment assignment, Trainer trainer, CancellationToken cancellationToken)
+        {
+            if (assignment.ResumeFrom.Length > 0 && _held != assignment.StartStep)
+            {
+                var checkpoint = CheckpointVerifier.Verify(assignment.ResumeFrom, assignment.RunId);
+                checkpoint.ReadSnapshot().RestoreInto(trainer, checkpoint.Directory);
+                _held = checkpoint.State.NextStep;
+                WorkerLog.Resumed(_logger, assignment.RunId, assignment.Rank, checkpoint.Directory, _held);
+            }
+            else if (assignment.FetchState)
+            {
+                var clock = Stopwatch.StartNew();
+                var source = assignment.Peers.Single(p => p.Rank == assignment.StateSourceRank);
+                var request = new StateRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = assignment.StartStep };
+                var snapshot = await StateFetcher.FetchAsync(source, request, link.Pipelines, cancellationToken).ConfigureAwait(false);
+                snapshot.RestoreInto(trainer, $"rank {source.Rank}");
+                _held = snapshot.NextStep;
+                WorkerLog.StateFetched(_logger, assignment.RunId, assignment.Rank, _held, source.Rank, 0, clock.Elapsed.TotalSeconds);
+            }
+            if (_held != assignment.StartStep)
+                throw new InvalidOperationException($"generation {assignment.Generation} starts at step {assignment.StartStep}, but this worker holds step {_held} and was given no way to get there");
+        }
+
+        private async Task CommitAsync(Assignment assignment, string directory, CheckpointContent content)
+        {
+            WorkerLog.CheckpointDurable(_logger, assignment.RunId, content.Snapshot.NextStep, directory);
+            try
+            {
+                await link.CommitAsync(new CheckpointCommit
+                {
+                    RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = content.Snapshot.NextStep, Directory = directory,
+                }, stopRun.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+            {
+                // The checkpoint is durable either way; a restarted coordinator finds it on the volume.
+                WorkerLog.CommitFailed(_logger, assignment.RunId, content.Snapshot.NextStep, e.Message);
+            }
+        }
+
+        private void Obey(StepAck ack, CancellationTokenSource generation)
+        {
+            if (ack.Stop) stopRun.Cancel();
+            else if (ack.Reform) generation.Cancel();
+        }
+
+        private void WriteOutputs(Assignment assignment, Trainer trainer, CancellationToken cancellationToken)
+        {
+            var output = assignment.OutputDirectory;
+            var preset = _spec!.Preset;
+            var model = TrainedModelWriter.SaveModel(output, preset, _dataset!, trainer.Energy, trainer.Ema, preset.Training.Steps);
+            var samples = Path.Combine(output, "samples.png");
+            TrainedModelWriter.WriteSamples(samples, preset, _dataset!, trainer.Ema, trainer.Schedule, _device!, cancellationToken);
+            WorkerLog.ModelWritten(_logger, assignment.RunId, assignment.Rank, model, samples);
+        }
+
+        /// <summary>A failure of the ring or of the generation, after which rejoining is the remedy (not a stop, not a bug in the math).</summary>
+        private bool IsRingFailure(Exception e, CancellationToken cancellationToken) =>
+            !cancellationToken.IsCancellationRequested && !stopRun.IsCancellationRequested
+            && e is not TrainingDivergedException and not WorkerStoppedException and not CheckpointException
+            and (IOException or System.Net.Sockets.SocketException or Collective.CollectiveProtocolException or Grpc.Core.RpcException
+                or OperationCanceledException or TimeoutException or InvalidDataException or ObjectDisposedException);
+
+        private static StepReport Report(Assignment assignment, long step, DistributedStep done)
+        {
+            var report = new StepReport
+            {
+                RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = step + 1, Loss = done.Statistics.Loss,
+                StepSeconds = done.StepSeconds, AllreduceSeconds = done.AllReduceSeconds, AllreduceBytes = done.AllReduceBytes,
+            };
+            report.PositiveEnergySum.AddRange(done.Statistics.PositiveEnergySum);
+            report.NegativeEnergySum.AddRange(done.Statistics.NegativeEnergySum);
+            report.LevelCount.AddRange(done.Statistics.Count);
+            if (done.ParameterHash is { } hash) report.ParameterHash = Google.Protobuf.ByteString.CopyFrom(hash);
+            return report;
+        }
+
+        public async Task TryLeaveWithErrorAsync(string error)
+        {
+            if (_assignment is null) return;
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await link.LeaveAsync(new LeaveRequest
+                {
+                    RunId = _assignment.RunId, Generation = _assignment.Generation, Rank = _assignment.Rank, Error = error, WorkerId = _options.WorkerId,
+                }, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException or Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
+            {
+                WorkerLog.HeartbeatFailed(_logger, _assignment.RunId, _assignment.Rank, $"could not report the failure: {e.Message}");
+            }
+        }
+
+        public void Dispose()
+        {
+            _trainer?.Dispose();
+            _energy?.Dispose();
+            _ema?.Dispose();
+        }
     }
 
-    private void WriteOutputs(Assignment assignment, TrainingPreset preset, IDataset dataset, Trainer trainer, Device device, CancellationToken cancellationToken)
+    private enum GenerationOutcome
     {
-        var output = assignment.OutputDirectory;
-        var model = TrainedModelWriter.SaveModel(output, preset, dataset, trainer.Energy, trainer.Ema, preset.Training.Steps);
-        var samples = Path.Combine(output, "samples.png");
-        TrainedModelWriter.WriteSamples(samples, preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken);
-        WorkerLog.ModelWritten(_logger, assignment.RunId, assignment.Rank, model, samples);
-    }
-
-    private static StepReport Report(Assignment assignment, long step, DistributedStep done)
-    {
-        var report = new StepReport
-        {
-            RunId = assignment.RunId,
-            Generation = assignment.Generation,
-            Rank = assignment.Rank,
-            Step = step + 1,
-            Loss = done.Statistics.Loss,
-            StepSeconds = done.StepSeconds,
-            AllreduceSeconds = done.AllReduceSeconds,
-            AllreduceBytes = done.AllReduceBytes,
-        };
-        report.PositiveEnergySum.AddRange(done.Statistics.PositiveEnergySum);
-        report.NegativeEnergySum.AddRange(done.Statistics.NegativeEnergySum);
-        report.LevelCount.AddRange(done.Statistics.Count);
-        if (done.ParameterHash is { } hash) report.ParameterHash = Google.Protobuf.ByteString.CopyFrom(hash);
-        return report;
-    }
-
-    private async Task TryLeaveWithErrorAsync(CoordinatorLink link, Assignment assignment, string error)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await link.LeaveAsync(new LeaveRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Error = error }, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
-        {
-            WorkerLog.HeartbeatFailed(_logger, assignment.RunId, assignment.Rank, $"could not report the failure: {e.Message}");
-        }
+        Completed,
+        Rejoin,
     }
 }
