@@ -19,79 +19,23 @@ public sealed class GracefulStopTests
         };
         await File.WriteAllTextAsync(run.Sub("run.json"), spec.ToJson());
 
-        var processes = new List<Process>();
-        try
-        {
-            var coordinator = Start(processes, "coordinator", "--run-id", "stop", "--workers", "2", "--min-workers", "2", "--spec", run.Sub("run.json"), "--out", run.Path);
-            var address = await WaitForLineAsync(coordinator, "coordinator listening on ", TimeSpan.FromSeconds(60));
-            var url = address[address.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
-            var first = Start(processes, "worker", "--coordinator", url, "--run-id", "stop", "--threads", "1");
-            var second = Start(processes, "worker", "--coordinator", url, "--run-id", "stop", "--threads", "1");
-            await WaitForLineAsync(coordinator, "step 50:", TimeSpan.FromSeconds(60)); // well into the training loop
+        var url = "";
+        using var coordinator = RldProcess.Start("coordinator", null, "coordinator", "--run-id", "stop", "--workers", "2", "--min-workers", "2", "--spec", run.Sub("run.json"), "--out", run.Path);
+        var address = await coordinator.WaitForLineAsync("coordinator listening on ", TimeSpan.FromSeconds(60));
+        url = address[address.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
+        using var first = RldProcess.Start("worker-0", null, "worker", "--coordinator", url, "--run-id", "stop", "--threads", "1");
+        using var second = RldProcess.Start("worker-1", null, "worker", "--coordinator", url, "--run-id", "stop", "--threads", "1");
+        await coordinator.WaitForLineAsync("step 50:", TimeSpan.FromSeconds(60)); // well into the training loop
 
-            var clock = Stopwatch.StartNew();
-            using (var kill = Process.Start("kill", ["-TERM", second.Id.ToString()])) await kill!.WaitForExitAsync();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await Task.WhenAll(coordinator.WaitForExitAsync(deadline.Token), first.WaitForExitAsync(deadline.Token), second.WaitForExitAsync(deadline.Token));
-
-            Assert.NotEqual(0, coordinator.ExitCode);
-            Assert.NotEqual(0, first.ExitCode);
-            Assert.NotEqual(0, second.ExitCode);
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the run took {clock.Elapsed} to end");
-            Assert.Contains(Lines(coordinator), l => l.Contains("the worker was stopped (SIGTERM or Ctrl-C)", StringComparison.Ordinal));
-        }
-        finally
-        {
-            foreach (var process in processes)
-            {
-                if (!process.HasExited) process.Kill(entireProcessTree: true);
-                process.Dispose();
-            }
-        }
-    }
-
-    private static readonly Dictionary<int, List<string>> Output = [];
-
-    private static List<string> Lines(Process process)
-    {
-        lock (Output) return Output.TryGetValue(process.Id, out var lines) ? [.. lines] : [];
-    }
-
-    private static Process Start(List<Process> started, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rld.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Record(process, e.Data);
-        process.ErrorDataReceived += (_, e) => Record(process, e.Data);
-        process.Start();
-        started.Add(process);
-        lock (Output) Output[process.Id] = [];
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Record(Process process, string? line)
-    {
-        if (line is null) return;
-        lock (Output)
-        {
-            if (Output.TryGetValue(process.Id, out var lines)) lines.Add(line);
-        }
-    }
-
-    private static async Task<string> WaitForLineAsync(Process process, string text, TimeSpan timeout)
-    {
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            var line = Lines(process).Find(l => l.Contains(text, StringComparison.Ordinal));
-            if (line is not null) return line;
-            if (process.HasExited) throw new InvalidOperationException($"process exited before printing '{text}': {string.Join('\n', Lines(process))}");
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"no line with '{text}' within {timeout}");
+        second.Terminate();
+        var ended = await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(30)) & await first.WaitForExitAsync(TimeSpan.FromSeconds(30)) & await second.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(ended, $"not every process ended:\n{coordinator.Output}\n{first.Output}");
+        Assert.NotEqual(0, coordinator.ExitCode);
+        Assert.NotEqual(0, first.ExitCode);
+        Assert.NotEqual(0, second.ExitCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the run took {clock.Elapsed} to end");
+        Assert.Contains(coordinator.Lines(), l => l.Contains("the worker was stopped (SIGTERM or Ctrl-C)", StringComparison.Ordinal));
     }
 }

@@ -10,6 +10,7 @@ public static class CommandCatalog
     {
         yield return TrainCommand.Create();
         yield return SampleCommand.Create();
+        yield return InspectCommand.Create();
         yield return CoordinatorCommand.Create();
         yield return WorkerCommand.Create();
         yield return ScheduleCommand.Create();
