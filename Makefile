@@ -11,6 +11,9 @@ PRESET ?= toy2d
 OUT ?= runs/$(PRESET)
 WORKERS ?= 2
 TRANSPORT ?= tcp
+DIST_OUT ?= runs/$(PRESET)-distributed
+# RESUME=1: continue the run in OUT (train) or DIST_OUT (train-distributed) from its newest valid checkpoint.
+RESUME ?= 0
 # Test filter: GPU tests only run where a GPU exists (make test-gpu).
 TEST_FILTER ?= Category!=Gpu
 
@@ -41,11 +44,19 @@ test: setup ## Run every test (CPU); prints 'N passed, N failed'
 test-gpu: setup ## Run the GPU tests only (needs CUDA and TorchBackend=cuda)
 	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --filter "Category=Gpu"
 
-train: build ## Train the embedded default (toy2d) in one process; outputs under runs/
+train: build ## Train the embedded default (toy2d) in one process; outputs under OUT (runs/toy2d); RESUME=1 continues it
+ifeq ($(RESUME),1)
+	./bin/rld train --resume $(OUT)/checkpoints
+else
 	./bin/rld train --preset $(PRESET) --out $(OUT)
+endif
 
-train-distributed: build ## Train PRESET (toy2d) on a local cluster: a coordinator and WORKERS (2) worker processes on 127.0.0.1
-	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT)
+train-distributed: build ## Train PRESET (toy2d) on a local cluster (a coordinator and WORKERS=2 worker processes); outputs under DIST_OUT; RESUME=1 continues it
+ifeq ($(RESUME),1)
+	./bin/rld train --workers $(WORKERS) --transport $(TRANSPORT) --resume $(DIST_OUT)/checkpoints
+else
+	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT) --out $(DIST_OUT)
+endif
 
 clean: ## Remove build outputs
 	rm -rf bin .build $(RESULTS_DIR)

@@ -17,7 +17,10 @@ namespace RLDistributed.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the <c>bench</c> command and its subcommands.</summary>
-    public static Command Create() => new("bench", "Benchmarks") { CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create() };
+    public static Command Create() => new("bench", "Benchmarks")
+    {
+        CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create(), FaultBenchCommands.Recovery(), FaultBenchCommands.Checkpoint(),
+    };
 
     private static Command CreateStep()
     {

@@ -45,6 +45,12 @@ public sealed class ChildProcess : IDisposable
         return child;
     }
 
+    /// <summary>SIGKILL to the process tree (no chance to clean up, as when a node is lost); the object stays usable.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+    }
+
     /// <summary>Kills the process tree if it still runs.</summary>
     public void Dispose()
     {

@@ -10,6 +10,21 @@ namespace RLDistributed.Cli.Training;
 /// </summary>
 public sealed partial class LocalCluster(LocalClusterOptions options)
 {
+    private readonly List<ChildProcess> _workers = [];
+
+    /// <summary>The coordinator's address once it listens (for status polling by benchmarks).</summary>
+    public Uri? CoordinatorAddress { get; private set; }
+
+    /// <summary>Kills worker <paramref name="index"/> with SIGKILL, as a lost node would end; false when it is not running.</summary>
+    public bool KillWorker(int index)
+    {
+        ChildProcess? worker;
+        lock (_workers) worker = index >= 0 && index < _workers.Count ? _workers[index] : null;
+        if (worker is null || worker.HasExited) return false;
+        worker.Kill();
+        return true;
+    }
+
     /// <summary>Starts everything, reports progress, and returns 0 when every process ended cleanly.</summary>
     public async Task<int> RunAsync(Action<string> log, Action<RunStatus> progress, CancellationToken cancellationToken)
     {
@@ -34,12 +49,15 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             });
             children.Add(coordinator);
             var address = await WaitForAddressAsync(listening.Task, coordinator, cancellationToken).ConfigureAwait(false);
+            CoordinatorAddress = address;
 
             for (var i = 0; i < options.Workers; i++)
             {
                 var arguments = new List<string> { "worker", "--coordinator", address.ToString(), "--run-id", options.RunId, "--host", "127.0.0.1" };
                 if (options.ThreadsPerWorker is { } threads) arguments.AddRange(["--threads", threads.ToString()]);
-                children.Add(ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}")));
+                var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"));
+                children.Add(worker);
+                lock (_workers) _workers.Add(worker);
             }
 
             using var channel = GrpcChannel.ForAddress(address);
