@@ -12,6 +12,7 @@ public static class CommandCatalog
         yield return SampleCommand.Create();
         yield return CoordinatorCommand.Create();
         yield return WorkerCommand.Create();
+        yield return RingCheckCommand.Create();
         yield return ScheduleCommand.Create();
         yield return DataCommand.Create();
         yield return BenchCommand.Create();
