@@ -96,6 +96,18 @@ prometheus.io/path: {{ .Values.metrics.path | quote }}
 {{- end }}
 {{- end }}
 
+{{/* A worker pod's annotations: scrape, gang membership, the user's. Empty when there are none. */}}
+{{- define "rld.workerPodAnnotations" -}}
+{{- $lines := list (include "rld.metricsAnnotations" .) }}
+{{- if .Values.gangScheduling.enabled }}
+{{- $lines = append $lines (printf "scheduling.k8s.io/group-name: %s" (include "rld.workerName" .)) }}
+{{- end }}
+{{- with .Values.worker.podAnnotations }}
+{{- $lines = append $lines (toYaml .) }}
+{{- end }}
+{{- without $lines "" | join "\n" }}
+{{- end }}
+
 {{/*
 Environment both roles share: pod identity, logs, telemetry, and the token, TLS and checkpoint files under
 the role's section. Call with (dict "root" $ "role" "Worker" "component" "worker").
