@@ -34,6 +34,27 @@ public sealed class ChartLintTests
         Assert.NotEmpty(manifests.Objects);
     }
 
+    [Fact]
+    public async Task Template_GpuExample_RendersAGangScheduledGpuRing()
+    {
+        var manifests = RenderedManifests.Parse((await Helm.TemplateWithArgumentsAsync("--values", "charts/rld/examples/gpu.yaml")).EnsureSuccess());
+
+        Assert.Equal(4, manifests.Workers.Spec.Replicas);
+        Assert.Equal(4, Assert.Single(manifests.All<VolcanoPodGroup>()).Spec.MinMember);
+        Assert.Equal("1", manifests.WorkerContainer.Resources.Limits["nvidia.com/gpu"].ToString());
+        Assert.EndsWith(":0.1.0-cuda", manifests.WorkerContainer.Image, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Template_CpuDevExample_RendersOneThreadWorkersOnAReadWriteOnceClaim()
+    {
+        var manifests = RenderedManifests.Parse((await Helm.TemplateWithArgumentsAsync("--values", "charts/rld/examples/cpu-dev.yaml")).EnsureSuccess());
+
+        Assert.Equal(["worker", "--device", "cpu", "--threads", "1"], manifests.WorkerContainer.Args);
+        Assert.Equal(["ReadWriteOnce"], Assert.Single(manifests.All<k8s.Models.V1PersistentVolumeClaim>()).Spec.AccessModes);
+        Assert.Equal("0", manifests.WorkerContainer.Env("RLD_LOG_JSON"));
+    }
+
     [YamllintFact]
     public async Task Yamllint_RenderedCombinations_AreClean()
     {
@@ -50,7 +71,7 @@ public sealed class ChartLintTests
     [YamllintFact]
     public async Task Yamllint_ValuesChartAndKustomizeSources_AreClean()
     {
-        var lint = await Yamllint.LintPathsAsync("charts/rld/values.yaml", "charts/rld/Chart.yaml", "k8s");
+        var lint = await Yamllint.LintPathsAsync("charts/rld/values.yaml", "charts/rld/Chart.yaml", "charts/rld/examples", "k8s", ".yamllint.yaml");
 
         Assert.True(lint.ExitCode == 0, lint.Output + lint.Error);
     }
