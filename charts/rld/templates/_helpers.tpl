@@ -187,6 +187,28 @@ the role's section. Call with (dict "root" $ "role" "Worker" "component" "worker
 {{- end }}
 {{- end }}
 
+{{/*
+Creates the subdirectories the containers mount (subPath) as the pod's non-root user before they start:
+a subPath directory the kubelet creates belongs to root, and the training user could not write to it.
+*/}}
+{{- define "rld.stateInitContainer" -}}
+- name: state-dirs
+  image: {{ include "rld.image" . }}
+  imagePullPolicy: {{ .Values.image.pullPolicy }}
+  command: ["mkdir", "-p", "/var/lib/rld/state/checkpoints", "/var/lib/rld/state/output"]
+  resources:
+    requests:
+      cpu: 10m
+      memory: 16Mi
+    limits:
+      memory: 64Mi
+  securityContext:
+    {{- toYaml .Values.containerSecurityContext | nindent 4 }}
+  volumeMounts:
+    - name: state
+      mountPath: /var/lib/rld/state
+{{- end }}
+
 {{/* One claim holds both checkpoints and output, each in its own subdirectory. */}}
 {{- define "rld.commonVolumeMounts" -}}
 - name: tmp

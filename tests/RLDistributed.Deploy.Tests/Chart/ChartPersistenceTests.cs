@@ -36,6 +36,19 @@ public sealed class ChartPersistenceTests
         }
     }
 
+    [Theory]
+    [InlineData("persistence.enabled=true")]
+    [InlineData("persistence.enabled=false")]
+    public async Task Render_Persistence_SubPathDirectoriesAreMadeByThePodsUserFirst(string setting)
+    {
+        var manifests = await Helm.RenderAsync(setting, "checkpoints.mountPath=/ckpt");
+
+        foreach (var (pod, _) in Roles(manifests))
+        {
+            PodSpecAssertions.SubPathsAreCreatedFirst(pod);
+        }
+    }
+
     [Fact]
     public async Task Render_ExistingClaimAndAccessMode_UsesThatClaimAndCreatesNone()
     {

@@ -60,17 +60,15 @@ public sealed class KustomizeOverlayTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public async Task Kustomize_Overlay_PodsAreLockedDownAndLabelled(string overlay)
+    public async Task Kustomize_Overlay_PodsAreLockedDownLabelledAndMakeTheirDirectories(string overlay)
     {
         var manifests = await Kubectl.RenderAsync(overlay);
 
         foreach (var template in new[] { manifests.Coordinator.Spec.Template, manifests.Workers.Spec.Template })
         {
-            Assert.True(template.Spec.SecurityContext.RunAsNonRoot);
+            PodSpecAssertions.IsLockedDown(template.Spec);
+            PodSpecAssertions.SubPathsAreCreatedFirst(template.Spec);
             var container = Assert.Single(template.Spec.Containers);
-            Assert.False(container.SecurityContext.AllowPrivilegeEscalation);
-            Assert.True(container.SecurityContext.ReadOnlyRootFilesystem);
-            Assert.Equal(["ALL"], container.SecurityContext.Capabilities.Drop);
             foreach (var probe in new[] { container.StartupProbe, container.LivenessProbe, container.ReadinessProbe })
             {
                 Assert.Contains(container.Ports, p => p.ContainerPort == container.PortNumber(probe.TcpSocket.Port));
