@@ -126,6 +126,8 @@ the role's section. Call with (dict "root" $ "role" "Worker" "component" "worker
   value: /tmp
 - name: RLD_LOG_JSON
   value: {{ ternary "1" "0" $v.telemetry.jsonLogs | quote }}
+- name: RLD_LOG_LEVEL
+  value: {{ $v.telemetry.logLevel | quote }}
 {{- with $v.telemetry.otlpEndpoint }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ . | quote }}

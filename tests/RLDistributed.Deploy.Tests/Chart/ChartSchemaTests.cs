@@ -27,6 +27,7 @@ public sealed class ChartSchemaTests
     [InlineData("image.pullPolicy=Sometimes", "image.pullPolicy")]
     [InlineData("telemetry.otlpEndpoint=otel:4317", "telemetry.otlpEndpoint")]
     [InlineData("smokeTest.timeoutSeconds=0", "smokeTest.timeoutSeconds")]
+    [InlineData("telemetry.logLevel=Chatty", "telemetry.logLevel")]
     [InlineData("wokers=3", "wokers")]
     [InlineData("gpu.count=2", "count")]
     public async Task Template_BadValue_FailsNamingIt(string setting, string named)

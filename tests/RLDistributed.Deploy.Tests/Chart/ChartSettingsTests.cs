@@ -100,11 +100,13 @@ public sealed class ChartSettingsTests
     [Fact]
     public async Task Render_Defaults_ContainersLogJsonAndNameThemselvesToOpenTelemetry()
     {
-        var manifests = await Helm.RenderAsync("telemetry.otlpEndpoint=http://otel-collector.monitoring:4317", "telemetry.resourceAttributes=team=vision");
+        var manifests = await Helm.RenderAsync(
+            "telemetry.otlpEndpoint=http://otel-collector.monitoring:4317", "telemetry.resourceAttributes=team=vision", "telemetry.logLevel=Debug");
 
         foreach (var (container, service) in new[] { (manifests.CoordinatorContainer, "rld-coordinator"), (manifests.WorkerContainer, "rld-worker") })
         {
             Assert.Equal("1", container.Env("RLD_LOG_JSON"));
+            Assert.Equal("Debug", container.Env("RLD_LOG_LEVEL"));
             Assert.Equal(service, container.Env("OTEL_SERVICE_NAME"));
             Assert.Equal("http://otel-collector.monitoring:4317", container.Env("OTEL_EXPORTER_OTLP_ENDPOINT"));
             var attributes = container.Env("OTEL_RESOURCE_ATTRIBUTES").Split(',');
