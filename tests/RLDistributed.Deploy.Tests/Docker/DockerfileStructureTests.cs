@@ -67,6 +67,15 @@ public sealed class DockerfileStructureTests
     }
 
     [Fact]
+    public void Dockerfile_Runtime_LogsJsonAndAsksTheGpuRuntimeForCompute()
+    {
+        var environment = string.Join(' ', File.Stage("runtime").Arguments("ENV"));
+
+        Assert.Contains("RLD_LOG_JSON=1", environment, StringComparison.Ordinal);
+        Assert.Contains("NVIDIA_DRIVER_CAPABILITIES=compute,utility", environment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Dockerfile_Entrypoint_IsThePublishedRldInExecForm()
     {
         var runtime = File.Stage("runtime");
