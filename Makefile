@@ -26,7 +26,7 @@ K8S_OUT := .build/k8s
 .PHONY: help setup build test test-gpu train train-distributed clean k8s-tools image deploy helm-lint k8s-render
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 setup: ## Install what the tests need (apt packages when root, helm and kubectl under tools/) and restore NuGet packages
 	@bash scripts/setup.sh
