@@ -256,6 +256,9 @@ readinessProbe:
 {{- if and .Values.tls.enabled (not .Values.tls.existingSecret) }}
 {{- fail "tls.existingSecret is required when tls.enabled is true (a Secret with tls.crt, tls.key and ca.crt)" }}
 {{- end }}
+{{- if gt (int .Values.run.minWorkers) (int .Values.workers) }}
+{{- fail (printf "run.minWorkers (%d) cannot exceed workers (%d)" (int .Values.run.minWorkers) (int .Values.workers)) }}
+{{- end }}
 {{- if and .Values.data.enabled (not .Values.data.existingClaim) }}
 {{- fail "data.existingClaim is required when data.enabled is true" }}
 {{- end }}

@@ -28,6 +28,8 @@ public sealed class ChartSchemaTests
     [InlineData("telemetry.otlpEndpoint=otel:4317", "telemetry.otlpEndpoint")]
     [InlineData("smokeTest.timeoutSeconds=0", "smokeTest.timeoutSeconds")]
     [InlineData("telemetry.logLevel=Chatty", "telemetry.logLevel")]
+    [InlineData("run.minWorkers=0", "run.minWorkers")]
+    [InlineData("run.maxRestarts=-1", "run.maxRestarts")]
     [InlineData("wokers=3", "wokers")]
     [InlineData("gpu.count=2", "count")]
     public async Task Template_BadValue_FailsNamingIt(string setting, string named)
@@ -37,6 +39,15 @@ public sealed class ChartSchemaTests
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("don't meet the specifications of the schema", run.Error, StringComparison.Ordinal);
         Assert.Contains(named, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Template_MinWorkersAboveWorkers_FailsNamingBoth()
+    {
+        var run = await Helm.TemplateAsync("workers=2", "run.minWorkers=3");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("run.minWorkers (3) cannot exceed workers (2)", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ public sealed class ChartSettingsTests
         Assert.Equal("500", coordinator.Env("Rld__Coordinator__CheckpointEvery"));
         Assert.Equal("3", coordinator.Env("Rld__Coordinator__KeepCheckpoints"));
         Assert.Equal("true", coordinator.Env("Rld__Coordinator__Resume"));
+        Assert.Equal("1", coordinator.Env("Rld__Coordinator__MinWorkers"));
+        Assert.Equal("10", coordinator.Env("Rld__Coordinator__MaxRestarts"));
         Assert.Equal("9464", coordinator.Env("Rld__Coordinator__MetricsPort"));
     }
 
@@ -76,7 +78,7 @@ public sealed class ChartSettingsTests
     {
         var manifests = await Helm.RenderAsync(
             "run.id=exp-7", "run.transport=grpc", "run.resume=false", "checkpoints.mountPath=/ckpt", "checkpoints.every=100",
-            "checkpoints.keep=5", "output.mountPath=/model", "metrics.port=9100", "worker.threads=6");
+            "checkpoints.keep=5", "output.mountPath=/model", "metrics.port=9100", "worker.threads=6", "workers=4", "run.minWorkers=3", "run.maxRestarts=0");
 
         var coordinator = manifests.CoordinatorContainer;
         var worker = manifests.WorkerContainer;
@@ -88,6 +90,8 @@ public sealed class ChartSettingsTests
         Assert.Equal("5", coordinator.Env("Rld__Coordinator__KeepCheckpoints"));
         Assert.Equal("/model", coordinator.Env("Rld__Coordinator__OutputDirectory"));
         Assert.Equal("9100", worker.Env("Rld__Worker__MetricsPort"));
+        Assert.Equal("3", coordinator.Env("Rld__Coordinator__MinWorkers"));
+        Assert.Equal("0", coordinator.Env("Rld__Coordinator__MaxRestarts"));
         Assert.Equal(["worker", "--device", "cpu", "--threads", "6"], worker.Args);
         foreach (var (container, role) in new[] { (coordinator, "Coordinator"), (worker, "Worker") })
         {
