@@ -16,14 +16,24 @@ DIST_OUT ?= runs/$(PRESET)-distributed
 RESUME ?= 0
 # Test filter: GPU tests only run where a GPU exists (make test-gpu).
 TEST_FILTER ?= Category!=Gpu
+# Deployment: the image (docker/Dockerfile), the chart (charts/rld) and the kustomize overlays (k8s/).
+TORCH_BACKEND ?= cpu
+IMAGE ?= rldistributed/rld:0.1.0$(if $(filter cuda,$(TORCH_BACKEND)),-cuda)
+RELEASE ?= rld
+NAMESPACE ?= rld
+VALUES ?=
+HELM := tools/helm/helm
+KUBECTL := tools/kubectl/kubectl
+K8S_OUT := .build/k8s
 
-.PHONY: help setup build test test-gpu train train-distributed clean
+.PHONY: help setup build test test-gpu train train-distributed clean k8s-tools image deploy helm-lint k8s-render
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-setup: ## Install what the tests need (apt packages when root) and restore NuGet packages
+setup: ## Install what the tests need (apt packages when root, helm and kubectl under tools/) and restore NuGet packages
 	@bash scripts/setup.sh
+	@bash scripts/fetch-k8s-tools.sh
 	$(DOTNET) restore RLDistributed.sln
 
 build: setup ## Publish the CLI so that ./bin/rld runs it
@@ -57,6 +67,24 @@ ifeq ($(RESUME),1)
 else
 	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT) --out $(DIST_OUT)
 endif
+
+k8s-tools: ## Fetch helm and kubectl into tools/ (idempotent)
+	@bash scripts/fetch-k8s-tools.sh
+
+image: ## Build the image with docker: TORCH_BACKEND=cpu|cuda, IMAGE=name:tag
+	docker build -f docker/Dockerfile --build-arg TORCH_BACKEND=$(TORCH_BACKEND) -t $(IMAGE) .
+
+deploy: k8s-tools ## Install or upgrade the chart: VALUES=file (optional), RELEASE (rld), NAMESPACE (rld)
+	$(HELM) upgrade --install $(RELEASE) charts/rld --namespace $(NAMESPACE) --create-namespace $(if $(VALUES),--values $(VALUES))
+
+helm-lint: k8s-tools ## Lint the chart strictly and render it with the default and the example values
+	$(HELM) lint --strict charts/rld
+	$(HELM) template $(RELEASE) charts/rld >/dev/null
+	@for f in charts/rld/examples/*.yaml; do echo "helm template --values $$f"; $(HELM) template $(RELEASE) charts/rld --values $$f >/dev/null; done
+
+k8s-render: k8s-tools ## Render the kustomize overlays (cpu-dev, gpu) into .build/k8s/
+	@mkdir -p $(K8S_OUT)
+	@for overlay in cpu-dev gpu; do $(KUBECTL) kustomize k8s/overlays/$$overlay > $(K8S_OUT)/$$overlay.yaml; echo "$(K8S_OUT)/$$overlay.yaml"; done
 
 clean: ## Remove build outputs
 	rm -rf bin .build $(RESULTS_DIR)

@@ -13,6 +13,7 @@ public static class CommandCatalog
         yield return InspectCommand.Create();
         yield return CoordinatorCommand.Create();
         yield return WorkerCommand.Create();
+        yield return RingCheckCommand.Create();
         yield return ScheduleCommand.Create();
         yield return DataCommand.Create();
         yield return BenchCommand.Create();

@@ -15,7 +15,8 @@ public static class WorkerCommand
         var coordinator = new Option<string?>("--coordinator") { Description = "Coordinator address, e.g. http://coordinator:50051 (or Rld:Worker:Coordinator)" };
         var runId = new Option<string?>("--run-id") { Description = "Run to join (or Rld:Worker:RunId)" };
         var workerId = new Option<string?>("--worker-id") { Description = "Stable worker name (default: host-pid)" };
-        var host = new Option<string>("--host") { Description = "Address to bind and advertise to peers", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "Address to bind, and advertise to peers unless --advertise-host", DefaultValueFactory = _ => "127.0.0.1" };
+        var advertiseHost = new Option<string?>("--advertise-host") { Description = "Name or address peers reach this worker by, e.g. a pod's stable DNS name (or Rld:Worker:AdvertiseHost; default: --host)" };
         var collectivePort = new Option<int>("--collective-port") { Description = "Port of the Collective gRPC service (0: any)", DefaultValueFactory = _ => 0 };
         var dataPort = new Option<int>("--data-port") { Description = "Port of the tcp data plane (0: any)", DefaultValueFactory = _ => 0 };
         var connectTimeout = CommonOptions.Positive<double>("--connect-timeout", "Seconds to keep trying to reach the coordinator (default 60)");
@@ -23,7 +24,7 @@ public static class WorkerCommand
         var device = CommonOptions.Device();
         var command = new Command("worker", "Run one training worker: join the coordinator, train your slice, all-reduce with your ring neighbours")
         {
-            coordinator, runId, workerId, host, collectivePort, dataPort, connectTimeout, threads, device,
+            coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,6 +38,7 @@ public static class WorkerCommand
                 RunId = settings.Require(runId, "RunId"),
                 WorkerId = settings.Find(workerId, "WorkerId") ?? $"{Environment.MachineName}-{Environment.ProcessId}",
                 Host = settings.Get(host, "Host"),
+                AdvertiseHost = settings.Find(advertiseHost, "AdvertiseHost"),
                 CollectivePort = settings.Get(collectivePort, "CollectivePort"),
                 DataPort = settings.Get(dataPort, "DataPort"),
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout) ?? 60),

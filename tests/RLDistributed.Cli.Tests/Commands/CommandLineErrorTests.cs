@@ -14,6 +14,7 @@ public sealed class CommandLineErrorTests
     [InlineData("--bogus", "train", "--bogus")]
     [InlineData("--device", "train", "--steps", "1", "--device", "tpu")]
     [InlineData("--data", "train", "--preset", "mnist")]
+    [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);

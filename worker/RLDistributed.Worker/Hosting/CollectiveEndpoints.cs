@@ -68,7 +68,7 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
             throw new IOException($"cannot serve the collective endpoint on {options.Host}:{options.CollectivePort}: {e.Message}", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.Host, new Uri(bound).Port);
+        return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.AdvertiseHost ?? options.Host, new Uri(bound).Port);
     }
 
     /// <summary>What this worker serves through FetchState when it is a generation's state source.</summary>
@@ -98,7 +98,9 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
             var right = assignment.Peers.Single(p => p.Rank == identity.RightRank);
             transport = assignment.Transport switch
             {
-                "tcp" => await TcpRingTransport.ConnectAsync(_listener, ParseEndPoint(right.DataEndpoint), identity, _ringOptions, cancellationToken).ConfigureAwait(false),
+                "tcp" => await TcpRingTransport.ConnectAsync(_listener,
+                    await PeerEndPoint.ResolveAsync(right.DataEndpoint, _ringOptions.ConnectTimeout, cancellationToken).ConfigureAwait(false),
+                    identity, _ringOptions, cancellationToken).ConfigureAwait(false),
                 "grpc" => OpenGrpc(identity, right.CollectiveEndpoint),
                 _ => throw new ArgumentException($"unknown transport '{assignment.Transport}'; expected tcp or grpc"),
             };
@@ -119,7 +121,4 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
         _mailbox.Open(identity);
         return new GrpcRingTransport(new Uri($"http://{rightEndpoint}"), _mailbox, identity, _ringOptions);
     }
-
-    private static IPEndPoint ParseEndPoint(string endpoint) =>
-        IPEndPoint.TryParse(endpoint, out var parsed) ? parsed : throw new ArgumentException($"'{endpoint}' is not an ip:port endpoint");
 }

@@ -17,8 +17,14 @@ public sealed record WorkerOptions
     /// <summary>This worker's stable name. Default: host name and process id.</summary>
     public string WorkerId { get; init; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary>Address the worker binds and advertises to its peers. Default 127.0.0.1.</summary>
+    /// <summary>Address the worker binds, and advertises to its peers unless <see cref="AdvertiseHost"/> is set. Default 127.0.0.1.</summary>
     [Required] public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Host name or address the peers reach this worker by, when it differs from the bound one: a pod binds
+    /// 0.0.0.0 and advertises its stable name (worker-0.workers.namespace.svc). Default: <see cref="Host"/>.
+    /// </summary>
+    [StringLength(253, MinimumLength = 1)] public string? AdvertiseHost { get; init; }
 
     /// <summary>Port of the Collective gRPC service (0: any free port). Default 0.</summary>
     [Range(0, 65535)] public int CollectivePort { get; init; }
