@@ -44,6 +44,7 @@ public static class WorkerCommand
                 ConnectTimeout = TimeSpan.FromSeconds(parse.GetValue(connectTimeout) ?? 60),
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
+                Resilience = settings.Bind<ResilienceOptions>("Resilience"),
             };
             try
             {

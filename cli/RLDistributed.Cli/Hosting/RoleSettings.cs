@@ -49,6 +49,22 @@ public sealed class RoleSettings(ParseResult parse, IConfigurationSection sectio
         return int.TryParse(text, out var value) ? value : throw new CliUsageException($"{section.Path}:{key}", $"'{text}' is not an integer");
     }
 
+    /// <summary>
+    /// A group of settings bound from the subsection <paramref name="key"/> (environment
+    /// <c>Rld__Worker__Resilience__MaxRetries</c>, or appsettings.json); defaults where nothing is set.
+    /// </summary>
+    public T Bind<T>(string key) where T : new()
+    {
+        try
+        {
+            return section.GetSection(key).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliUsageException($"{section.Path}:{key}", e.InnerException?.Message ?? e.Message);
+        }
+    }
+
     /// <summary>A required string: the flag or the setting must be there.</summary>
     public string Require(Option<string?> option, string key) =>
         Find(option, key) is { Length: > 0 } value ? value : throw new CliUsageException(option.Name, $"is required (or set {section.Path}:{key})");
