@@ -9,10 +9,10 @@ public sealed class FaultToleranceTests
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task WorkerKilledMidStep_RunCompletesOnTheSurvivors_AndEndsWhereTheUninterruptedRunEnds()
+    public async Task WorkerKilledMidStep_SurvivorsGoOn_AReplacementJoinsWithTheState_AndTheRunEndsWhereTheUninterruptedRunEnds()
     {
         using var reference = new RunDirectory();
-        using (var cluster = new TestCluster(reference, "uninterrupted", steps: 20, batch: 1536))
+        using (var cluster = new TestCluster(reference, "uninterrupted", steps: 40, batch: 1536))
         {
             await cluster.StartCoordinatorAsync(workers: 3);
             for (var i = 0; i < 3; i++) cluster.StartWorker();
@@ -20,17 +20,20 @@ public sealed class FaultToleranceTests
         }
 
         using var faulty = new RunDirectory();
-        using (var cluster = new TestCluster(faulty, "killed", steps: 20, batch: 1536))
+        using (var cluster = new TestCluster(faulty, "killed", steps: 40, batch: 1536))
         {
             await cluster.StartCoordinatorAsync(workers: 3);
             for (var i = 0; i < 3; i++) cluster.StartWorker();
             await cluster.Workers[1].WaitForLineAsync(" step 9:", RunTimeout);
             cluster.Workers[1].KillHard();
+            await cluster.Coordinator!.WaitForLineAsync("generation 2 formed with 2 workers", RunTimeout);
+            var replacement = cluster.StartWorker(); // a restarted pod: admitted at a step boundary, fed by broadcast
 
-            Assert.True(await cluster.Coordinator!.WaitForExitAsync(RunTimeout), "the run did not end:\n" + cluster.Log);
+            Assert.True(await cluster.Coordinator.WaitForExitAsync(RunTimeout), "the run did not end:\n" + cluster.Log);
             Assert.True(cluster.Coordinator.ExitCode == 0, cluster.Log);
-            Assert.Contains(cluster.Coordinator.Lines(), l => l.Contains("generation 2 formed with 2 workers", StringComparison.Ordinal));
-            Assert.Contains(cluster.Coordinator.Lines(), l => l.Contains("completed after 20 steps", StringComparison.Ordinal));
+            Assert.Contains(cluster.Coordinator.Lines(), l => l.Contains("generation 3 formed with 3 workers", StringComparison.Ordinal));
+            Assert.Contains(replacement.Lines(), l => l.Contains("received from rank 0", StringComparison.Ordinal));
+            Assert.Contains(cluster.Coordinator.Lines(), l => l.Contains("completed after 40 steps", StringComparison.Ordinal));
         }
 
         // The killed step was redone at N = 2 with the same global batch: the same run up to summation order.

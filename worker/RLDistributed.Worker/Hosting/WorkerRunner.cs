@@ -109,18 +109,18 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         private async Task<GenerationOutcome> RunGenerationAsync(Assignment assignment, CancellationTokenSource generation, CancellationToken cancellationToken)
         {
             var trainer = Prepare(assignment);
-            await ObtainStateAsync(assignment, trainer, generation.Token).ConfigureAwait(false);
-            if (assignment.Rank == assignment.StateSourceRank && assignment.WorldSize > 1 && assignment.Generation > 1)
-                endpoints.State.Publish(assignment.RunId, assignment.Generation, _held, SnapshotBlob.Pack(TrainingSnapshot.Capture(trainer, _held)));
-
             RingConnection ring;
             try
             {
+                await ObtainStateAsync(assignment, trainer, generation.Token).ConfigureAwait(false);
+                if (assignment.Rank == assignment.StateSourceRank && assignment.WorldSize > 1 && assignment.Generation > 1)
+                    endpoints.State.Publish(assignment.RunId, assignment.Generation, _held, SnapshotBlob.Pack(TrainingSnapshot.Capture(trainer, _held)));
                 ring = await endpoints.ConnectRingAsync(assignment, trainer.Energy, generation.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsRingFailure(e, cancellationToken))
+            catch (Exception e) when (IsRingFailure(e, cancellationToken) || e is Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
             {
-                WorkerLog.GenerationEnded(_logger, assignment.RunId, assignment.Rank, assignment.Generation, _held, $"ring setup failed: {e.Message}", _held);
+                // The state source or a neighbour went away while the generation formed: the coordinator re-forms again.
+                WorkerLog.GenerationEnded(_logger, assignment.RunId, assignment.Rank, assignment.Generation, _held, $"the generation could not start: {e.Message}", _held);
                 return GenerationOutcome.Rejoin;
             }
             await using (ring)
@@ -209,10 +209,12 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                 var clock = Stopwatch.StartNew();
                 var source = assignment.Peers.Single(p => p.Rank == assignment.StateSourceRank);
                 var request = new StateRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = assignment.StartStep };
-                var snapshot = await StateFetcher.FetchAsync(source, request, link.Pipelines, cancellationToken).ConfigureAwait(false);
+                var (snapshot, bytes) = await StateFetcher.FetchAsync(source, request, link.Pipelines, cancellationToken).ConfigureAwait(false);
+                if (snapshot.NextStep != assignment.StartStep)
+                    throw new InvalidDataException($"rank {source.Rank} sent the state of step {snapshot.NextStep}, not {assignment.StartStep}");
                 snapshot.RestoreInto(trainer, $"rank {source.Rank}");
                 _held = snapshot.NextStep;
-                WorkerLog.StateFetched(_logger, assignment.RunId, assignment.Rank, _held, source.Rank, 0, clock.Elapsed.TotalSeconds);
+                WorkerLog.StateFetched(_logger, assignment.RunId, assignment.Rank, _held, source.Rank, bytes, clock.Elapsed.TotalSeconds);
             }
             if (_held != assignment.StartStep)
                 throw new InvalidOperationException($"generation {assignment.Generation} starts at step {assignment.StartStep}, but this worker holds step {_held} and was given no way to get there");

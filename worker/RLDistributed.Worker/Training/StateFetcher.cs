@@ -16,13 +16,13 @@ public static class StateFetcher
     /// <summary>The largest state accepted (the CIFAR network with its EMA and Adam moments is about 0.6 GB).</summary>
     public const long MaxStateBytes = 2L << 30;
 
-    /// <summary>Fetches and parses the snapshot.</summary>
-    public static async Task<TrainingSnapshot> FetchAsync(Peer source, StateRequest request, ResiliencePipelines pipelines, CancellationToken cancellationToken)
+    /// <summary>Fetches and parses the snapshot; also returns its size in bytes.</summary>
+    public static async Task<(TrainingSnapshot Snapshot, long Bytes)> FetchAsync(Peer source, StateRequest request, ResiliencePipelines pipelines, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(new Uri($"http://{source.CollectiveEndpoint}"), new GrpcChannelOptions { MaxReceiveMessageSize = 8 << 20 });
         var client = new Protos.V1.Collective.CollectiveClient(channel);
         var blob = await pipelines.Peer.ExecuteAsync(async ct => await ReadAsync(client, request, source, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return SnapshotBlob.Unpack(blob, $"state of step {request.Step} from rank {source.Rank} ({source.CollectiveEndpoint})");
+        return (SnapshotBlob.Unpack(blob, $"state of step {request.Step} from rank {source.Rank} ({source.CollectiveEndpoint})"), blob.LongLength);
     }
 
     private static async Task<byte[]> ReadAsync(Protos.V1.Collective.CollectiveClient client, StateRequest request, Peer source, CancellationToken cancellationToken)
