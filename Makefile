@@ -26,7 +26,7 @@ HELM := tools/helm/helm
 KUBECTL := tools/kubectl/kubectl
 K8S_OUT := .build/k8s
 
-.PHONY: help setup build test test-gpu train train-distributed clean k8s-tools image deploy helm-lint k8s-render
+.PHONY: help setup build test test-gpu train train-distributed bench clean k8s-tools image deploy helm-lint k8s-render
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ helm-lint: k8s-tools ## Lint the chart strictly and render it with the default a
 k8s-render: k8s-tools ## Render the kustomize overlays (cpu-dev, gpu) into .build/k8s/
 	@mkdir -p $(K8S_OUT)
 	@for overlay in cpu-dev gpu; do $(KUBECTL) kustomize k8s/overlays/$$overlay > $(K8S_OUT)/$$overlay.yaml; echo "$(K8S_OUT)/$$overlay.yaml"; done
+
+bench: build ## Run every benchmark (several minutes); writes bench/results/<date>-<machine>.json and updates bench/RESULTS.md
+	./bin/rld bench suite
 
 clean: ## Remove build outputs
 	rm -rf bin .build $(RESULTS_DIR)

@@ -33,13 +33,13 @@ public static class AllReduceBenchmark
                         await ring.AllReduceAsync(buffers, cancellationToken).ConfigureAwait(false);
                         seconds.Add(clock.Elapsed.TotalSeconds);
                     }
-                    results.Add((transport, n, (long)floats * sizeof(float), repeats, Median(seconds)));
+                    results.Add((transport, n, (long)floats * sizeof(float), repeats, BenchStatistics.Median(seconds)));
                     report(Describe(results[^1], rawSamples.Average()));
                 }
             }
         }
         rawSamples.Add(RawTcpThroughput.Measure(256L << 20));
-        var raw = Median(rawSamples);
+        var raw = BenchStatistics.Median(rawSamples);
         return (raw, results.Select(r => Describe(r, raw)).ToList());
     }
 
@@ -50,9 +50,4 @@ public static class AllReduceBenchmark
         return new AllReduceResult(r.Transport, r.Workers, r.Bytes, r.Repeats, r.Seconds, algbw, busbw, busbw / rawMBps);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

@@ -10,15 +10,16 @@ namespace RLDistributed.Cli.Bench;
 
 /// <summary>
 /// Checkpoint stall: how long a save holds up training (the copy of the state to host memory, plus any wait
-/// for the previous write), against the median step, with a save after every step so that the background
-/// writes also compete with training for the cores.
+/// for the previous write), against the median step. Saves come every <c>interval</c> steps, so the background
+/// write competes with training for the cores but normally finishes before the next save (a real run saves
+/// every 100 steps).
 /// </summary>
 public static class CheckpointStallBenchmark
 {
     /// <summary>Median step seconds without saving, median and largest stall per save, and the bytes per checkpoint.</summary>
-    public static CheckpointStallResult Run(TrainingPreset preset, int batch, int steps, string scratchDirectory, CancellationToken cancellationToken)
+    public static CheckpointStallResult Run(TrainingPreset preset, int batch, int steps, string scratchDirectory, CancellationToken cancellationToken, int interval = 5)
     {
-        var options = preset.Training with { GlobalBatch = batch, Steps = 2 * steps + 2 };
+        var options = preset.Training with { GlobalBatch = batch, Steps = steps + steps * interval + 2 };
         var dataset = DatasetCatalog.Open(preset.Dataset, null, preset.PadTo32, options.Seed);
         using var energy = EnergyModelFactory.Create(preset.Model, options.Seed, CPU);
         using var ema = EnergyModelFactory.Create(preset.Model, options.Seed, CPU);
@@ -34,22 +35,18 @@ public static class CheckpointStallBenchmark
         }
         var writer = new BackgroundCheckpointWriter(new CheckpointStore(scratchDirectory, keep: 2));
         var stalls = new List<double>();
-        for (var step = steps + 1L; step <= 2 * steps; step++)
+        for (var step = steps + 1L; step <= steps + steps * interval; step++)
         {
             trainer.TrainStep(step, cancellationToken);
             var next = step + 1;
-            stalls.Add(writer.Save(() => CheckpointContents.Capture(trainer, next, "bench-checkpoint", 1, spec, dataset)).TotalSeconds);
+            if ((step - steps) % interval == 0)
+                stalls.Add(writer.Save(() => CheckpointContents.Capture(trainer, next, "bench-checkpoint", 1, spec, dataset)).TotalSeconds);
         }
         writer.Flush();
         var latest = new CheckpointStore(scratchDirectory).FindLatestValid().Found ?? throw new InvalidOperationException("no checkpoint was written");
-        return new CheckpointStallResult(preset.Name, batch, Median(plain), Median(stalls), stalls.Max(), latest.Manifest.Files.Sum(f => f.Size));
+        return new CheckpointStallResult(preset.Name, batch, BenchStatistics.Median(plain), BenchStatistics.Median(stalls), stalls.Max(), latest.Manifest.Files.Sum(f => f.Size));
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
 
 /// <summary>One preset's checkpoint stall against its step.</summary>

@@ -33,7 +33,8 @@ public static class DistributedOverheadBenchmark
         return new DistributedOverheadResult(single, concurrent, cluster);
     }
 
-    private static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken)
+    /// <summary>Median step seconds (slowest rank) of N one-thread workers, per-worker batch B, over S steps after a warm-up.</summary>
+    internal static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken)
     {
         var clusterPreset = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = steps + Warmup } };
         var spec = new RunSpec { Preset = clusterPreset, ThreadsPerWorker = 1 };
@@ -85,8 +86,7 @@ public static class DistributedOverheadBenchmark
                 trainer.TrainStep(step, cancellationToken);
                 if (step >= Warmup) seconds.Add(clock.Elapsed.TotalSeconds);
             }
-            var sorted = seconds.Order().ToArray();
-            return sorted[sorted.Length / 2];
+            return BenchStatistics.Median(seconds);
         }
         finally
         {

@@ -38,8 +38,8 @@ public static class FaultBenchCommands
                     Directory.Delete(scratch, recursive: true);
                 }
             }
-            var detection = Median(results.Select(r => r.DetectionSeconds));
-            var nextStep = Median(results.Select(r => r.NextStepSeconds));
+            var detection = BenchStatistics.Median(results.Select(r => r.DetectionSeconds));
+            var nextStep = BenchStatistics.Median(results.Select(r => r.NextStepSeconds));
             AnsiConsole.MarkupLineInterpolated($"median: detection [bold]{detection:F2} s[/] (target ≤ 3 s), next completed step [bold]{nextStep:F2} s[/] (target ≤ 10 s)");
             var path = await WriteAsync(parse.GetValue(output)!, "recovery", new
             {
@@ -93,7 +93,7 @@ public static class FaultBenchCommands
             var path = await WriteAsync(parse.GetValue(output)!, "checkpoint", new
             {
                 benchmark = "checkpoint-stall",
-                method = "one process, torch on all cores; median of S steps without saving, then S steps each followed by a save; stall = time the training "
+                method = "one process, torch on all cores; median of S steps without saving, then S·5 steps with a save every 5; stall = time the training "
                     + "thread spends in the save (host copy of network, EMA and Adam state, plus waiting for the previous background write)",
                 machine = Machine(), utc = DateTime.UtcNow, results,
             }, cancellationToken);
@@ -107,11 +107,6 @@ public static class FaultBenchCommands
 
     private static object Machine() => new { Environment.MachineName, Environment.ProcessorCount };
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static async Task<string> WriteAsync(string directory, string name, object result, CancellationToken cancellationToken)
     {
