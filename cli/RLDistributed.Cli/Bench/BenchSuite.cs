@@ -36,7 +36,7 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
             }
         }
 
-        await PeerAsync(report, self, prefix, cancellationToken).ConfigureAwait(false);
+        await PeerAsync(report, presets, self, prefix, cancellationToken).ConfigureAwait(false);
 
         progress("all-reduce against raw TCP");
         var (raw, allReduce) = await AllReduceBenchmark.RunAsync(quick ? ["tcp"] : ["tcp", "grpc"], quick ? [2] : [2, 3, 4], quick ? [4] : [4, 16, 64], 3,
@@ -104,12 +104,11 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
         return report;
     }
 
-    private async Task PeerAsync(SuiteReport report, string self, string[] prefix, CancellationToken cancellationToken)
+    private async Task PeerAsync(SuiteReport report, string[] presets, string self, string[] prefix, CancellationToken cancellationToken)
     {
-        var script = Path.Combine("bench", "peers", "drl_toy2d_step.py");
-        if (!File.Exists(python) || !File.Exists(script))
+        if (!File.Exists(python) || presets.Any(p => !File.Exists(PeerComparison.ScriptFor(p))))
         {
-            report.PyTorchSkipped = $"{python} or {script} not found (run from the repository root; Debian: apt-get install python3-torch libopenblas0-pthread)";
+            report.PyTorchSkipped = $"{python} or the scripts in bench/peers not found (run from the repository root; Debian: apt-get install python3-torch libopenblas0-pthread)";
             return;
         }
         var schedule = Path.GetTempFileName();
@@ -117,17 +116,22 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
         {
             var json = await ChildJson.RunTextAsync(self, [.. prefix, "schedule", "--levels", Text(TrainingPresets.Get("toy2d").Training.Levels), "--json"], cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(schedule, json, cancellationToken).ConfigureAwait(false);
-            foreach (var threads in new[] { 1, 2 })
+            foreach (var preset in presets)
             {
-                progress($"PyTorch peer, toy2d, {threads} thread(s)");
-                try
+                foreach (var threads in new[] { 1, 2 })
                 {
-                    report.PyTorch.Add(await PeerComparison.RunAsync(python, script, schedule, 1024, threads, quick ? 3 : 10, quick ? 1 : 3, cancellationToken).ConfigureAwait(false));
-                }
-                catch (InvalidOperationException e) when (e.Message.Contains("No module named 'torch'", StringComparison.Ordinal))
-                {
-                    report.PyTorchSkipped = $"{python} has no torch module (Debian: apt-get install python3-torch libopenblas0-pthread)";
-                    return;
+                    progress($"PyTorch peer, {preset}, {threads} thread(s)");
+                    var image = preset != "toy2d";
+                    try
+                    {
+                        report.PyTorch.Add(await PeerComparison.RunAsync(python, preset, schedule, image ? 16 : 1024, threads, image ? 2 : quick ? 3 : 10, quick ? 1 : 3,
+                            cancellationToken).ConfigureAwait(false));
+                    }
+                    catch (InvalidOperationException e) when (e.Message.Contains("No module named 'torch'", StringComparison.Ordinal))
+                    {
+                        report.PyTorchSkipped = $"{python} has no torch module (Debian: apt-get install python3-torch libopenblas0-pthread)";
+                        return;
+                    }
                 }
             }
         }

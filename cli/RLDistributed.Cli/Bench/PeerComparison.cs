@@ -5,15 +5,15 @@ using RLDistributed.Cli.Commands;
 namespace RLDistributed.Cli.Bench;
 
 /// <summary>
-/// The training iteration of a preset timed by <c>rld bench step</c> and by the PyTorch peer
-/// (bench/peers/drl_toy2d_step.py) on the same batch and thread count, alternating so that both see the same
-/// machine. PyTorch runs with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set to the thread count: Debian's
+/// The training iteration of a preset timed by <c>rld bench step</c> and by its PyTorch peer
+/// (bench/peers/drl_toy2d_step.py for toy2d, drl_image_step.py for the image presets) on the same batch and
+/// thread count, alternating so that both see the same machine. PyTorch runs with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set to the thread count: Debian's
 /// OpenBLAS otherwise starts a thread per core of its own.
 /// </summary>
 public static class PeerComparison
 {
     /// <summary>Median of the per-round medians, ours and the peer's.</summary>
-    public static async Task<PeerComparisonResult> RunAsync(string python, string peerScript, string schedulePath, int batch, int threads, int repeats, int rounds,
+    public static async Task<PeerComparisonResult> RunAsync(string python, string preset, string schedulePath, int batch, int threads, int repeats, int rounds,
         CancellationToken cancellationToken)
     {
         var (self, prefix) = ChildJson.Self();
@@ -22,18 +22,22 @@ public static class PeerComparison
         var count = threads.ToString(CultureInfo.InvariantCulture);
         for (var round = 0; round < rounds; round++)
         {
-            var step = await ChildJson.RunAsync<StepBenchResult>(self, [.. prefix, "bench", "step", "--preset", "toy2d", "--batch", batch.ToString(CultureInfo.InvariantCulture),
-                "--threads", count, "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--json"], null, cancellationToken).ConfigureAwait(false);
+            var step = await ChildJson.RunAsync<StepBenchResult>(self, [.. prefix, "bench", "step", "--preset", preset, "--batch", batch.ToString(CultureInfo.InvariantCulture),
+                "--threads", count, "--warmup", "1", "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--json"], null, cancellationToken).ConfigureAwait(false);
             ours.Add(step.MedianMs);
-            var peer = await ChildJson.RunAsync<PeerStep>(python, [peerScript, "--schedule", schedulePath, "--batch", batch.ToString(CultureInfo.InvariantCulture),
-                "--threads", count, "--repeats", repeats.ToString(CultureInfo.InvariantCulture)],
+            var peer = await ChildJson.RunAsync<PeerStep>(python, [ScriptFor(preset), "--schedule", schedulePath, "--batch", batch.ToString(CultureInfo.InvariantCulture),
+                "--threads", count, "--warmup", "1", "--repeats", repeats.ToString(CultureInfo.InvariantCulture)],
                 new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = count, ["OMP_NUM_THREADS"] = count }, cancellationToken).ConfigureAwait(false);
             theirs.Add(peer.MedianMs);
         }
         var ourMedian = BenchStatistics.Median(ours);
         var peerMedian = BenchStatistics.Median(theirs);
-        return new PeerComparisonResult("toy2d", batch, threads, ourMedian, peerMedian, ourMedian / peerMedian);
+        return new PeerComparisonResult(preset, batch, threads, ourMedian, peerMedian, ourMedian / peerMedian);
     }
+
+    /// <summary>The peer script of a preset (relative to the repository root).</summary>
+    public static string ScriptFor(string preset) =>
+        Path.Combine("bench", "peers", preset == "toy2d" ? "drl_toy2d_step.py" : "drl_image_step.py");
 
     private sealed record PeerStep([property: JsonPropertyName("medianMs")] double MedianMs);
 }

@@ -45,7 +45,7 @@ public static class SuiteReportWriter
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var s in report.Steps) md.AppendLine(Invariant($"| {s.Preset} | {s.Batch} | {s.Threads} | {s.MedianMs:F1} ms | {s.MinMs:F1} ms | {s.MaxMs:F1} ms |"));
         md.AppendLine();
-        md.AppendLine("**Against PyTorch** (bench/peers/drl_toy2d_step.py, the same iteration; target ratio ≤ 1.0)");
+        md.AppendLine("**Against PyTorch** (bench/peers/, the same iteration on the same network; target ratio ≤ 1.0)");
         md.AppendLine();
         if (report.PyTorchSkipped is { } reason) md.AppendLine($"Skipped: {reason}.");
         else

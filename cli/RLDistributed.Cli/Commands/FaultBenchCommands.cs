@@ -103,6 +103,26 @@ public static class FaultBenchCommands
         return command;
     }
 
+    /// <summary>Langevin chain throughput of a preset's network (printed only; the suite records it).</summary>
+    public static Command Langevin()
+    {
+        var preset = new Option<string>("--preset") { Description = "Preset", DefaultValueFactory = _ => "toy2d" }.OneOf([.. TrainingPresets.Names]);
+        var batch = CommonOptions.Positive<int>("--batch", "Chains in the batch (default: toy2d 1024, image presets 16)");
+        var threads = CommonOptions.Threads();
+        var repeats = new Option<int>("--repeats") { Description = "Timed chains", DefaultValueFactory = _ => 3 };
+        var command = new Command("langevin", "Langevin sampling throughput (examples/s) of a preset's network at level 0") { preset, batch, threads, repeats };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            if (parse.GetValue(repeats) is < 1 or > 1000) throw new CliUsageException("--repeats", "must be between 1 and 1000");
+            TorchSetup.Configure("cpu", parse.GetValue(threads));
+            var chosen = TrainingPresets.Get(parse.GetValue(preset)!);
+            var result = LangevinThroughputBenchmark.Run(chosen, parse.GetValue(batch) ?? (chosen.Name == "toy2d" ? 1024 : 16), parse.GetValue(repeats), cancellationToken);
+            AnsiConsole.MarkupLineInterpolated($"{result.Preset}: batch {result.Batch}, K = {result.Steps}: chain [bold]{result.ChainSeconds * 1000:F0} ms[/], [bold]{result.ExamplesPerSecond:F1}[/] examples/s");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
     private static Option<string> OutputOption() => new("--out") { Description = "Directory for the JSON result", DefaultValueFactory = _ => Path.Combine("bench", "results") };
 
     private static object Machine() => new { Environment.MachineName, Environment.ProcessorCount };
