@@ -10,28 +10,19 @@ every forward, inside the Langevin chain too, as the authors' code and ours do. 
 pair, K Langevin steps with input gradients only, the weighted loss, backward, Adam, EMA. Prints one JSON line.
 """
 import argparse
-import json
 import math
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from peer_common import load_schedule, sinusoidal, time_and_report
 
 LEAKY = 0.2
 
 
 def act(x):
     return F.leaky_relu(x, LEAKY)
-
-
-def sinusoidal(levels, dimensions):
-    half = dimensions // 2
-    k = torch.arange(half, dtype=torch.float32)
-    frequencies = torch.exp(k * (-math.log(10_000.0) / (half - 1)))
-    angles = levels.float().unsqueeze(1) * frequencies.unsqueeze(0)
-    return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 
 class SpectralNormed(nn.Module):
@@ -135,12 +126,10 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    with open(args.schedule) as f:
-        rows = json.load(f)
-    levels_count = len(rows) - 1
-    column = lambda key: torch.tensor([r[key] or 0.0 for r in rows], dtype=torch.float32)
-    a, sigma, alpha_bar, sigma_bar, step_size, weight = (column(k) for k in ("a", "sigma", "alphaBar", "sigmaBar", "stepSize", "weight"))
-    tether_coefficient = 0.5 * args.b2 * sigma_bar / sigma_bar[0]
+    schedule = load_schedule(args.schedule, args.b2)
+    levels_count = schedule["levels"]
+    a, sigma, alpha_bar, sigma_bar = schedule["a"], schedule["sigma"], schedule["alphaBar"], schedule["sigmaBar"]
+    step_size, weight, tether_coefficient = schedule["stepSize"], schedule["weight"], schedule["tether"]
 
     torch.manual_seed(1)
     energy = ImageEnergy(args.channels, args.multipliers, args.blocks, args.image_channels)
@@ -170,18 +159,7 @@ def main():
                 if shadow.is_floating_point():
                     shadow.lerp_(live, 0.001)
 
-    for _ in range(args.warmup):
-        iteration()
-    times = []
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        iteration()
-        times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({
-        "peer": "pytorch", "torch": torch.__version__, "preset": "image", "batch": args.batch, "threads": torch.get_num_threads(),
-        "iterations": args.repeats, "medianMs": statistics.median(times), "minMs": min(times), "maxMs": max(times),
-    }))
-
+    time_and_report(iteration, "image", args.batch, args.warmup, args.repeats)
 
 if __name__ == "__main__":
     main()

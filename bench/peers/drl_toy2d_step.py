@@ -8,25 +8,16 @@ backward, Adam and an EMA of the parameters. The schedule constants come from `r
 sides use the same numbers. Prints one JSON line: {"medianMs": ..., ...}.
 """
 import argparse
-import json
 import math
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 
+from peer_common import load_schedule, sinusoidal, time_and_report
+
 
 def swish(x):
     return x * torch.sigmoid(x)
-
-
-def sinusoidal(levels, dimensions):
-    half = dimensions // 2
-    k = torch.arange(half, dtype=torch.float32)
-    frequencies = torch.exp(k * (-math.log(10_000.0) / (half - 1)))
-    angles = levels.float().unsqueeze(1) * frequencies.unsqueeze(0)
-    return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 
 class MlpEnergy(nn.Module):
@@ -72,16 +63,10 @@ def main():
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    with open(args.schedule) as f:
-        rows = json.load(f)
-    levels_count = len(rows) - 1
-    a = torch.tensor([r["a"] for r in rows], dtype=torch.float32)
-    sigma = torch.tensor([r["sigma"] for r in rows], dtype=torch.float32)
-    alpha_bar = torch.tensor([r["alphaBar"] for r in rows], dtype=torch.float32)
-    sigma_bar = torch.tensor([r["sigmaBar"] for r in rows], dtype=torch.float32)
-    step_size = torch.tensor([r["stepSize"] or 0.0 for r in rows], dtype=torch.float32)
-    weight = torch.tensor([r["weight"] or 0.0 for r in rows], dtype=torch.float32)
-    tether_coefficient = 0.5 * args.b2 * sigma_bar / sigma_bar[0]
+    schedule = load_schedule(args.schedule, args.b2)
+    levels_count = schedule["levels"]
+    a, sigma, alpha_bar, sigma_bar = schedule["a"], schedule["sigma"], schedule["alphaBar"], schedule["sigmaBar"]
+    step_size, weight, tether_coefficient = schedule["stepSize"], schedule["weight"], schedule["tether"]
 
     generator = torch.Generator().manual_seed(1)
     torch.manual_seed(1)
@@ -113,18 +98,7 @@ def main():
             for shadow, live in zip(ema.parameters(), energy.parameters()):
                 shadow.lerp_(live, 0.01)
 
-    for _ in range(args.warmup):
-        iteration()
-    times = []
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        iteration()
-        times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({
-        "peer": "pytorch", "torch": torch.__version__, "preset": "toy2d", "batch": args.batch, "threads": torch.get_num_threads(),
-        "iterations": args.repeats, "medianMs": statistics.median(times), "minMs": min(times), "maxMs": max(times),
-    }))
-
+    time_and_report(iteration, "toy2d", args.batch, args.warmup, args.repeats)
 
 if __name__ == "__main__":
     main()

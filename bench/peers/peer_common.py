@@ -1,0 +1,42 @@
+"""What the PyTorch peers share: the level embedding, the schedule from `rld schedule --json`, and the timing."""
+import json
+import math
+import statistics
+import time
+
+import torch
+
+
+def sinusoidal(levels, dimensions):
+    """The sinusoidal level embedding of RLDistributed's networks."""
+    half = dimensions // 2
+    k = torch.arange(half, dtype=torch.float32)
+    frequencies = torch.exp(k * (-math.log(10_000.0) / (half - 1)))
+    angles = levels.float().unsqueeze(1) * frequencies.unsqueeze(0)
+    return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
+
+
+def load_schedule(path, b2):
+    """Per-level tensors (index t = 0..T) and the Langevin tether coefficient 0.5·b²·σ̄_t/σ̄_0."""
+    with open(path) as f:
+        rows = json.load(f)
+    column = lambda key: torch.tensor([r[key] or 0.0 for r in rows], dtype=torch.float32)
+    schedule = {key: column(key) for key in ("a", "sigma", "alphaBar", "sigmaBar", "stepSize", "weight")}
+    schedule["tether"] = 0.5 * b2 * schedule["sigmaBar"] / schedule["sigmaBar"][0]
+    schedule["levels"] = len(rows) - 1
+    return schedule
+
+
+def time_and_report(iteration, preset, batch, warmup, repeats):
+    """Runs warm-up iterations, then times `repeats` and prints the one JSON line the harness reads."""
+    for _ in range(warmup):
+        iteration()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        iteration()
+        times.append((time.perf_counter() - start) * 1000)
+    print(json.dumps({
+        "peer": "pytorch", "torch": torch.__version__, "preset": preset, "batch": batch, "threads": torch.get_num_threads(),
+        "iterations": repeats, "medianMs": statistics.median(times), "minMs": min(times), "maxMs": max(times),
+    }))
