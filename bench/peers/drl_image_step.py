@@ -10,7 +10,6 @@ every forward, inside the Langevin chain too, as the authors' code and ours do. 
 pair, K Langevin steps with input gradients only, the weighted loss, backward, Adam, EMA. Prints one JSON line.
 """
 import argparse
-import math
 
 import torch
 import torch.nn as nn
