@@ -87,6 +87,7 @@ k8s-render: k8s-tools ## Render the kustomize overlays (cpu-dev, gpu) into .buil
 	@for overlay in cpu-dev gpu; do $(KUBECTL) kustomize k8s/overlays/$$overlay > $(K8S_OUT)/$$overlay.yaml; echo "$(K8S_OUT)/$$overlay.yaml"; done
 
 bench: build ## Run every benchmark (several minutes); writes bench/results/<date>-<machine>.json and updates bench/RESULTS.md
+	@bash scripts/setup-bench.sh
 	./bin/rld bench suite
 
 clean: ## Remove build outputs
