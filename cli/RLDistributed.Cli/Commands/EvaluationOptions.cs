@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Core.Checkpoints;
-using RLDistributed.Core.Energy;
 using TorchSharp;
 
 namespace RLDistributed.Cli.Commands;
@@ -24,27 +23,8 @@ public static class EvaluationOptions
     }
 
     /// <summary>--steps K: Langevin steps per level, 1–10,000 (default: the model's own K).</summary>
-    public static Option<int?> LangevinSteps()
-    {
-        var option = new Option<int?>("--steps") { Description = "Langevin steps per level (default: the K the model was trained with)" };
-        option.Validators.Add(r =>
-        {
-            if (OptionValues.TryGet<int?>(r, out var value) && value is { } k && (k < 1 || k > 10_000)) r.AddError($"--steps must be between 1 and 10000, got {k}");
-        });
-        return option;
-    }
-
-    /// <summary>--ema (the default) or --raw: which network samples.</summary>
-    public static (Option<bool> Ema, Option<bool> Raw) NetworkChoice() =>
-        (new Option<bool>("--ema") { Description = "Use the EMA network (the default, as the paper samples)" },
-         new Option<bool>("--raw") { Description = "Use the raw trained network instead of the EMA network" });
-
-    /// <summary>The network that --ema/--raw picks; both at once is a usage error.</summary>
-    public static EnergyNetwork ChooseNetwork(ParseResult parse, Option<bool> ema, Option<bool> raw, LoadedModel model)
-    {
-        if (parse.GetValue(ema) && parse.GetValue(raw)) throw new CliUsageException("--raw", "cannot be combined with --ema");
-        return parse.GetValue(raw) ? model.Energy : model.Ema;
-    }
+    public static Option<int?> LangevinSteps() =>
+        CommonOptions.InRange("--steps", "Langevin steps per level (default: the K the model was trained with)", 1, 10_000);
 
     /// <summary>Loads a model; a directory that is not one is a usage error naming --checkpoint.</summary>
     public static LoadedModel LoadModel(string directory, torch.Device device)

@@ -18,36 +18,31 @@ public static class SampleCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var checkpoint = EvaluationOptions.Checkpoint();
+        var model = new ModelOptionSet();
         var count = CommonOptions.Positive<int>("--count", "Number of samples (default 64)");
         var output = new Option<string>("--out") { Description = "PNG file to write", Required = true };
         var npy = new Option<string?>("--npy") { Description = "Also write the samples as .npy (images: uint8 [N, H, W, C]; 2-D: float32 [N, 2])" };
-        var seed = CommonOptions.Seed();
-        var noiseScale = EvaluationOptions.NoiseScale();
         var steps = EvaluationOptions.LangevinSteps();
-        var (ema, raw) = EvaluationOptions.NetworkChoice();
-        var threads = CommonOptions.Threads();
-        var device = CommonOptions.Device();
 
         var command = new Command("sample", "Draw samples from a saved model: x_T ~ N(0, I), then Langevin down every level")
         {
-            checkpoint, count, output, npy, seed, noiseScale, steps, ema, raw, threads, device,
+            count, output, npy, steps,
         };
+        model.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
-            var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));
-            using var model = EvaluationOptions.LoadModel(parse.GetValue(checkpoint)!, torchDevice);
-            var training = model.Manifest.Training;
-            var network = EvaluationOptions.ChooseNetwork(parse, ema, raw, model);
-            var options = new LangevinOptions { StepCount = parse.GetValue(steps) ?? training.LangevinSteps, NoiseScale = parse.GetValue(noiseScale) ?? 1.0 };
-            using var schedule = new Core.Diffusion.ScheduleTensors(model.Schedule, torchDevice);
+            var (torchDevice, loaded, network) = model.Open(parse);
+            using var _ = loaded;
+            var training = loaded.Manifest.Training;
+            var options = new LangevinOptions { StepCount = parse.GetValue(steps) ?? training.LangevinSteps, NoiseScale = parse.GetValue(model.NoiseScale) ?? 1.0 };
+            using var schedule = new Core.Diffusion.ScheduleTensors(loaded.Schedule, torchDevice);
             var sampleCount = parse.GetValue(count) ?? 64;
             using var result = new ProgressiveSampler(schedule, options)
-                .Sample(network, sampleCount, parse.GetValue(seed) ?? training.Seed, torchDevice, keepLevels: true, cancellationToken: cancellationToken);
+                .Sample(network, sampleCount, parse.GetValue(model.Seed) ?? training.Seed, torchDevice, keepLevels: true, cancellationToken: cancellationToken);
 
-            var reference = ToyDatasets.IsToy(model.Manifest.Dataset) ? ToyDatasets.Create(model.Manifest.Dataset, 2000, training.Seed) : null;
+            var reference = ToyDatasets.IsToy(loaded.Manifest.Dataset) ? ToyDatasets.Create(loaded.Manifest.Dataset, 2000, training.Seed) : null;
             var path = parse.GetValue(output)!;
-            SamplePictures.Write(path, result.Samples, network, model.Schedule, reference, torchDevice);
+            SamplePictures.Write(path, result.Samples, network, loaded.Schedule, reference, torchDevice);
             var levelsPath = LevelsPath(path);
             TrajectoryPicture.SavePng(levelsPath, result.Levels!);
             AnsiConsole.MarkupLineInterpolated($"wrote {sampleCount} samples to [green]{path}[/] and the levels (noise → data) to [green]{levelsPath}[/]");
