@@ -42,7 +42,7 @@ public static class ImageModelEvaluation
         var testCount = Math.Min(settings.TestCount, data.Count);
         var heldOut = EvaluationData.Rows(data, data.Count - testCount, testCount);
         say($"AIS: {settings.AisDistributions} distributions × {settings.AisChains} chains over {heldOut.shape[1..].Aggregate(1L, (a, b) => a * b)} dimensions");
-        var (likelihood, _) = LikelihoodFigures.Measure(new LevelZeroDensity(network, model.Schedule), heldOut, settings, images: true, device, cancellationToken);
+        var (likelihood, _) = LikelihoodFigures.Measure(new LevelZeroDensity(network, model.Schedule), heldOut, settings, images: true, device, say, cancellationToken);
         figures.AddRange(likelihood);
         return figures;
     }

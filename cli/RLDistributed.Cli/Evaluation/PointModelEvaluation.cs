@@ -54,7 +54,7 @@ public static class PointModelEvaluation
 
         var density = new LevelZeroDensity(network, model.Schedule);
         say($"AIS: {settings.AisDistributions} distributions × {settings.AisChains} chains");
-        var (likelihood, estimate) = LikelihoodFigures.Measure(density, heldOut, settings, images: false, device, cancellationToken);
+        var (likelihood, estimate) = LikelihoodFigures.Measure(density, heldOut, settings, images: false, device, say, cancellationToken);
         figures.AddRange(likelihood);
         var quadrature = GridQuadrature.LogNormalizer(density, QuadratureExtent, QuadraturePoints, device);
         figures.Add(new EvaluationFigure("log Z (quadrature)", quadrature.LogNormalizer, null, "nats",

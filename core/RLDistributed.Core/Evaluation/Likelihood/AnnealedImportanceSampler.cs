@@ -52,7 +52,8 @@ public sealed class AnnealedImportanceSampler(AisOptions options)
                 stepSize = Math.Clamp(stepSize * Math.Exp(StepSizeGain * (acceptance - Options.TargetAcceptance)), 1e-12, 100.0);
             }
             outer.DisposeEverythingBut([logWeights, .. state.Tensors]);
-            if (k % 50 == 0) progress?.Report(k / (double)Options.Distributions);
+            // Once per percent of the distributions, whatever their number.
+            if (k * 100L / Options.Distributions != (k - 1) * 100L / Options.Distributions) progress?.Report(k / (double)Options.Distributions);
         }
         // The increments used the base without its normaliser −(D/2)·log 2π; the β steps sum to 1, so it comes back once.
         var weights = (logWeights - normalConstant + basis.LogDeterminant).cpu().data<double>().ToArray();
