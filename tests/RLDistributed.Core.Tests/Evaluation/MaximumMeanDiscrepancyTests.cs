@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace RLDistributed.Core.Tests.Evaluation;
 
-public sealed class MaximumMeanDiscrepancyTests
+/// <summary>MMD² against sets whose answer is known: the same set, a second draw, a shifted copy, two single points.</summary>
+public sealed class MaximumMeanDiscrepancyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void Squared_SameSetZero_SecondDrawSmall_ShiftedSetLarge()
@@ -17,6 +18,7 @@ public sealed class MaximumMeanDiscrepancyTests
         var sameDistribution = MaximumMeanDiscrepancy.Squared(first, second);
         var moved = MaximumMeanDiscrepancy.Squared(first, shifted);
 
+        output.WriteLine($"MMD²: itself {itself:E2}, second draw {sameDistribution:F5}, shifted by 0.1 {moved:F5}");
         Assert.Equal(0.0, itself, 12);
         Assert.InRange(sameDistribution, 1e-6, 0.02);
         Assert.True(moved > 10 * sameDistribution, $"shifted {moved} vs second draw {sameDistribution}");
