@@ -11,6 +11,8 @@ public static class CommandCatalog
         yield return TrainCommand.Create();
         yield return SampleCommand.Create();
         yield return InspectCommand.Create();
+        yield return EvalCommand.Create();
+        yield return PlotCommand.Create();
         yield return CoordinatorCommand.Create();
         yield return WorkerCommand.Create();
         yield return RingCheckCommand.Create();

@@ -33,6 +33,18 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>An integer option limited to [<paramref name="minimum"/>, <paramref name="maximum"/>] that names itself in its error.</summary>
+    public static Option<int?> InRange(string name, string description, int minimum, int maximum)
+    {
+        var option = new Option<int?>(name) { Description = description };
+        option.Validators.Add(r =>
+        {
+            if (OptionValues.TryGet<int?>(r, out var value) && value is { } v && (v < minimum || v > maximum))
+                r.AddError($"{name} must be between {minimum} and {maximum}, got {v}");
+        });
+        return option;
+    }
+
     /// <summary>
     /// Restricts a string option to <paramref name="allowed"/> with a one-line error that names the option
     /// (System.CommandLine's own AcceptOnlyFromAmong prints one line per allowed value).

@@ -30,21 +30,8 @@ public static class SamplePictures
     /// log p(x) at level 0 up to a constant on a [G, G] grid over [−1.5, 1.5]², row 0 at the top:
     /// F(a′_1·x, 0)/s_0² (the marginal density of x_0 as the model sees it, drl-spec.md §1).
     /// </summary>
-    public static double[,] LevelZeroLogDensity(EnergyNetwork energy, DiffusionSchedule schedule, Device device, double extent = 1.5)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var coordinates = linspace(-extent, extent, DensityGrid, device: device);
-        var ys = coordinates.flip(0);
-        var grid = stack([coordinates.repeat(DensityGrid), ys.repeat_interleave(DensityGrid)], 1);
-        var levels = zeros(grid.shape[0], dtype: ScalarType.Int64, device: device);
-        var energies = energy.forward(grid * schedule.APrime[1], levels) / (schedule.StepSize[0] * schedule.StepSize[0]);
-        var values = energies.cpu().to(ScalarType.Float64).data<double>().ToArray();
-        var result = new double[DensityGrid, DensityGrid];
-        for (var r = 0; r < DensityGrid; r++)
-            for (var c = 0; c < DensityGrid; c++) result[r, c] = values[r * DensityGrid + c];
-        return result;
-    }
+    public static double[,] LevelZeroLogDensity(EnergyNetwork energy, DiffusionSchedule schedule, Device device, double extent = 1.5) =>
+        Evaluation.LevelDensities.Grid(energy, schedule, level: 0, extent, DensityGrid, device);
 
     private static float[] ReferencePoints(IDataset data, int count)
     {

@@ -15,6 +15,17 @@ public sealed class CommandLineErrorTests
     [InlineData("--device", "train", "--steps", "1", "--device", "tpu")]
     [InlineData("--data", "train", "--preset", "mnist")]
     [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
+    [InlineData("--checkpoint", "eval")]
+    [InlineData("--ais-chains", "eval", "--checkpoint", "m", "--ais-chains", "1")]
+    [InlineData("--ais-distributions", "eval", "--checkpoint", "m", "--ais-distributions", "-1")]
+    [InlineData("--test-count", "eval", "--checkpoint", "m", "--test-count", "0")]
+    [InlineData("--checkpoint", "eval", "--checkpoint", "/nonexistent/model")]
+    [InlineData("--steps", "eval", "longrun", "--checkpoint", "m", "--steps", "0")]
+    [InlineData("--chains", "eval", "longrun", "--checkpoint", "m", "--chains", "0")]
+    [InlineData("--steps", "sample", "--checkpoint", "m", "--out", "x.png", "--steps", "0")]
+    [InlineData("--raw", "sample", "--checkpoint", "m", "--out", "x.png", "--ema", "--raw")]
+    [InlineData("--noise-scale", "sample", "--checkpoint", "m", "--out", "x.png", "--noise-scale", "-1")]
+    [InlineData("RUN_DIR", "plot", "/nonexistent/run")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);
@@ -39,5 +50,16 @@ public sealed class CommandLineErrorTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Plot_DirectoryWithNothingToDraw_SaysSo()
+    {
+        using var empty = new ScratchDirectory("rld-plot-empty-");
+
+        var result = await RldProcess.RunAsync("plot", empty.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("nothing to draw", result.Error);
     }
 }

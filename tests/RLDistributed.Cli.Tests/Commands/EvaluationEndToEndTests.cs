@@ -1,0 +1,84 @@
+using System.Text.Json;
+using SkiaSharp;
+
+namespace RLDistributed.Cli.Tests.Commands;
+
+/// <summary><c>rld train</c>, then <c>rld sample</c>, <c>rld eval</c>, <c>rld eval longrun</c> and <c>rld plot</c> on what it saved, as real processes.</summary>
+public sealed class EvaluationEndToEndTests
+{
+    [Fact]
+    public async Task Toy2D_SampleEvalLongRunPlot_WriteTheirFiguresAndFiles()
+    {
+        using var run = new ScratchDirectory("rld-eval-");
+        await Succeed("train", "--preset", "toy2d", "--steps", "5", "--batch", "32", "--seed", "4", "--out", run.Path, "--threads", "1");
+
+        await Succeed("sample", "--checkpoint", run["model"], "--count", "40", "--out", run["drawn.png"], "--npy", run["drawn.npy"], "--steps", "5", "--threads", "1");
+        using (var levels = SKBitmap.Decode(run["drawn-levels.png"])) Assert.True(levels.Width > 6 * levels.Height, "one panel per level, side by side");
+        Assert.Contains("'shape': (40, 2)", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(run["drawn.npy"]).AsSpan(10, 80)));
+
+        var eval = await Succeed("eval", "--checkpoint", run["model"], "--count", "200", "--test-count", "200", "--ais-distributions", "50", "--ais-chains", "16", "--threads", "1");
+        Assert.Contains("MMD²", eval.Output);
+        using (var report = JsonDocument.Parse(File.ReadAllText(run["eval.json"])))
+        {
+            var figures = Figures(report);
+            Assert.Equal("8gaussians", report.RootElement.GetProperty("dataset").GetString());
+            Assert.True(figures["MMD² samples vs held-out"].GetProperty("value").GetDouble() >= 0);
+            Assert.InRange(figures["modes covered"].GetProperty("value").GetDouble(), 0, 8);
+            var ais = figures["log Z (AIS)"].GetProperty("value").GetDouble();
+            var quadrature = figures["log Z (quadrature)"].GetProperty("value").GetDouble();
+            Assert.Equal(ais - quadrature, figures["AIS − quadrature"].GetProperty("value").GetDouble(), 9);
+            Assert.True(figures["log Z (AIS)"].GetProperty("standardError").GetDouble() > 0);
+            Assert.Equal("nats", figures["test NLL"].GetProperty("unit").GetString());
+        }
+        Assert.True(File.Exists(run["densities.png"]));
+
+        await Succeed("eval", "longrun", "--checkpoint", run["model"], "--steps", "20", "--chains", "8", "--every", "5", "--threads", "1");
+        using (var longRun = JsonDocument.Parse(File.ReadAllText(run["longrun.json"])))
+        {
+            foreach (var start in new[] { "data", "samples" })
+            {
+                var steps = longRun.RootElement.GetProperty(start).EnumerateArray().Select(r => r.GetProperty("step").GetInt32()).ToArray();
+                Assert.Equal([0, 5, 10, 15, 20], steps);
+            }
+        }
+
+        var plot = await Succeed("plot", run.Path);
+        foreach (var picture in new[] { "training-curves.png", "densities.png", "longrun.png" })
+        {
+            Assert.Contains(picture, plot.Output);
+            using var bitmap = SKBitmap.Decode(run[picture]);
+            Assert.True(bitmap.Width >= 600, picture);
+        }
+    }
+
+    [Fact]
+    public async Task FashionMnist_Eval_FdResNet18CachedAndInceptionFidSaidToBeMissing()
+    {
+        // Returns early (passes) only when the Debian package dataset-fashion-mnist is not installed.
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist")) return;
+        using var run = new ScratchDirectory("rld-eval-images-");
+        await Succeed("train", "--preset", "fashion-mnist", "--steps", "2", "--batch", "8", "--out", run.Path, "--threads", "2");
+
+        var eval = await Succeed("eval", "--checkpoint", run["model"], "--count", "8", "--test-count", "4", "--data-count", "16",
+            "--ais-distributions", "5", "--ais-chains", "2", "--steps", "3", "--stats-cache", run["cache"], "--threads", "2");
+
+        Assert.Contains("FD-ResNet18", eval.Output);
+        Assert.Contains("not computed", eval.Output);
+        using var report = JsonDocument.Parse(File.ReadAllText(run["eval.json"]));
+        var figures = Figures(report);
+        Assert.True(figures["FD-ResNet18"].GetProperty("value").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, figures["FID (Inception)"].GetProperty("value").ValueKind);
+        Assert.Equal("bits/dim", figures["test NLL"].GetProperty("unit").GetString());
+        Assert.Single(Directory.GetFiles(run["cache"], "fashion-mnist-FD-ResNet18-*.stats"));
+    }
+
+    private static Dictionary<string, JsonElement> Figures(JsonDocument report) =>
+        report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+
+    private static async Task<RldProcess.Result> Succeed(params string[] args)
+    {
+        var result = await RldProcess.RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"rld {string.Join(' ', args)} exited {result.ExitCode}: {result.Error}");
+        return result;
+    }
+}
