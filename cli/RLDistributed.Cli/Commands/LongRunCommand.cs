@@ -55,14 +55,16 @@ public static class LongRunCommand
     private static void Print(IReadOnlyDictionary<string, IReadOnlyList<LongRunRecord>> runs)
     {
         var table = new Table().Title("Level-0 long-run chains");
-        foreach (var column in new[] { "start", "step", "mean log p̃", "min", "max", "outside [−1, 1]", "distance" }) table.AddColumn(Markup.Escape(column));
+        var modes = runs.Values.Any(records => records.Any(r => r.ModesCovered is not null));
+        string[] columns = ["start", "step", "mean log p̃", "min", "max", "outside [−1, 1]", "distance", .. modes ? new[] { "modes covered", "within 3 std" } : []];
+        foreach (var column in columns) table.AddColumn(Markup.Escape(column));
         foreach (var (start, records) in runs)
         {
             var stride = Math.Max(1, (records.Count - 1) / 10);
             var shown = records.Where((_, i) => i % stride == 0 || i == records.Count - 1).Distinct();
             foreach (var r in shown)
-                table.AddRow(start, r.Step.ToString(), r.MeanLogDensity.ToString("F2"), r.MinValue.ToString("F3"), r.MaxValue.ToString("F3"),
-                    r.OutOfRangeShare.ToString("P2"), r.MeanDistance.ToString("F3"));
+                table.AddRow([start, r.Step.ToString(), r.MeanLogDensity.ToString("F2"), r.MinValue.ToString("F3"), r.MaxValue.ToString("F3"),
+                    r.OutOfRangeShare.ToString("P2"), r.MeanDistance.ToString("F3"), .. modes ? new[] { r.ModesCovered?.ToString() ?? "", r.ShareNearModes?.ToString("P1") ?? "" } : []]);
         }
         AnsiConsole.Write(table);
     }

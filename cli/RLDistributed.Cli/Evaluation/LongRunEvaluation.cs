@@ -1,3 +1,4 @@
+using RLDistributed.Core.Data;
 using System.Text.Json;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Energy;
@@ -23,11 +24,11 @@ public static class LongRunEvaluation
         say($"{chains} chains from data, {steps} steps");
         var result = new Dictionary<string, IReadOnlyList<LongRunRecord>>
         {
-            ["data"] = runner.Run(fromData, steps, every, noiseScale, seed, cancellationToken: cancellationToken),
+            ["data"] = runner.Run(fromData, steps, every, noiseScale, seed, cancellationToken: cancellationToken, modes: data as GaussianMixture2D),
         };
         say($"{chains} chains from the model's samples, {steps} steps");
         var fromSamples = ModelSampling.Draw(model, network, chains, noiseScale, model.Manifest.Training.LangevinSteps, seed, device, cancellationToken);
-        result["samples"] = runner.Run(fromSamples, steps, every, noiseScale, seed + 1, cancellationToken: cancellationToken);
+        result["samples"] = runner.Run(fromSamples, steps, every, noiseScale, seed + 1, cancellationToken: cancellationToken, modes: data as GaussianMixture2D);
         return result;
     }
 

@@ -39,6 +39,8 @@ public sealed class EvaluationEndToEndTests
             {
                 var steps = longRun.RootElement.GetProperty(start).EnumerateArray().Select(r => r.GetProperty("step").GetInt32()).ToArray();
                 Assert.Equal([0, 5, 10, 15, 20], steps);
+                // A 2-D mixture model's records say how many of the 8 modes the chains cover.
+                Assert.All(longRun.RootElement.GetProperty(start).EnumerateArray(), r => Assert.InRange(r.GetProperty("modesCovered").GetInt32(), 0, 8));
             }
         }
 

@@ -1,3 +1,4 @@
+using RLDistributed.Core.Data;
 using RLDistributed.Core.Diffusion;
 using RLDistributed.Core.Energy;
 using RLDistributed.Core.Evaluation.Likelihood;
@@ -17,7 +18,7 @@ public sealed class LongRunChains(EnergyNetwork energy, DiffusionSchedule schedu
 {
     /// <summary>Runs <paramref name="steps"/> steps from <paramref name="start"/> [B, …] (x-space), recording every <paramref name="every"/> steps (and step 0).</summary>
     public IReadOnlyList<LongRunRecord> Run(Tensor start, int steps, int every, double noiseScale, ulong seed,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default, GaussianMixture2D? modes = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
         ArgumentOutOfRangeException.ThrowIfLessThan(every, 1);
@@ -30,7 +31,7 @@ public sealed class LongRunChains(EnergyNetwork energy, DiffusionSchedule schedu
         var origin = start.detach().to(ScalarType.Float32);
         var levels = zeros(origin.shape[0], dtype: ScalarType.Int64, device: origin.device);
         var y = origin * aPrime;
-        records.Add(Record(0, density, origin, origin));
+        records.Add(Record(0, density, origin, origin, modes));
         for (var k = 1; k <= steps; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -44,23 +45,32 @@ public sealed class LongRunChains(EnergyNetwork energy, DiffusionSchedule schedu
             if (k % every == 0 || k == steps)
             {
                 using var recordScope = NewDisposeScope();
-                records.Add(Record(k, density, y / aPrime, origin));
+                records.Add(Record(k, density, y / aPrime, origin, modes));
                 progress?.Report(k);
             }
         }
         return records;
     }
 
-    private static LongRunRecord Record(int step, LevelZeroDensity density, Tensor x, Tensor origin)
+    private static LongRunRecord Record(int step, LevelZeroDensity density, Tensor x, Tensor origin, GaussianMixture2D? modes)
     {
         using var scope = NewDisposeScope();
         var flat = x.flatten(1);
+        int? covered = null;
+        double? near = null;
+        if (modes is not null && flat.shape[1] == 2)
+        {
+            var coverage = ModeCoverage.Measure(modes, flat.cpu().contiguous().data<float>().ToArray());
+            covered = coverage.ModesCovered(0.5 / modes.Centres.Count);
+            near = coverage.ShareWithin;
+        }
         return new LongRunRecord(
             step,
             density.LogDensity(x).mean().item<double>(),
             flat.min().item<float>(),
             flat.max().item<float>(),
             flat.abs().gt(1).to(ScalarType.Float64).mean().item<double>(),
-            (flat - origin.flatten(1)).square().sum(1).sqrt().to(ScalarType.Float64).mean().item<double>());
+            (flat - origin.flatten(1)).square().sum(1).sqrt().to(ScalarType.Float64).mean().item<double>(),
+            covered, near);
     }
 }

@@ -7,4 +7,7 @@ namespace RLDistributed.Core.Evaluation.LongRun;
 /// <param name="MaxValue">Largest coordinate (pixel) value of any chain.</param>
 /// <param name="OutOfRangeShare">Share of coordinates outside [−1, 1], the data range: saturation shows here.</param>
 /// <param name="MeanDistance">Mean Euclidean distance of a chain from its start.</param>
-public sealed record LongRunRecord(int Step, double MeanLogDensity, double MinValue, double MaxValue, double OutOfRangeShare, double MeanDistance);
+/// <param name="ModesCovered">For a 2-D mixture: modes holding at least half their fair share of the chains (null otherwise).</param>
+/// <param name="ShareNearModes">For a 2-D mixture: share of chains within 3 mode std of a mode (null otherwise).</param>
+public sealed record LongRunRecord(int Step, double MeanLogDensity, double MinValue, double MaxValue, double OutOfRangeShare, double MeanDistance,
+    int? ModesCovered = null, double? ShareNearModes = null);
