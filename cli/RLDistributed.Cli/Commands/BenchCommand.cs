@@ -19,7 +19,7 @@ public static class BenchCommand
     /// <summary>Builds the <c>bench</c> command and its subcommands.</summary>
     public static Command Create() => new("bench", "Benchmarks")
     {
-        CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create(), FaultBenchCommands.Recovery(), FaultBenchCommands.Checkpoint(),
+        CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create(), FaultBenchCommands.Recovery(), FaultBenchCommands.Checkpoint(), TelemetryBenchCommand.Create(),
     };
 
     private static Command CreateStep()
