@@ -31,6 +31,10 @@ public sealed partial class ObservabilityTests(ObservedRun run) : IClassFixture<
         static string Judge(List<Span> spans)
         {
             if (spans.Count == 0) return "the dashboard holds no spans";
+            var joins = spans.Where(s => s.Name == "join" && s.Service == "rld-worker").ToList();
+            var rendezvous = spans.Where(s => s.Name == "rendezvous" && s.Service == "rld-coordinator").ToList();
+            if (!rendezvous.Any(r => joins.Any(j => j.TraceId == r.TraceId && Descends(spans, r, j))))
+                return $"no coordinator rendezvous span descends from a worker's join span ({joins.Count} joins, {rendezvous.Count} rendezvous)";
             var steps = spans.Where(s => s.Name == "train.step" && s.Service == "rld-worker").ToList();
             if (steps.Count == 0) return "no train.step span from a worker";
             foreach (var trace in spans.GroupBy(s => s.TraceId))
@@ -40,10 +44,7 @@ public sealed partial class ObservabilityTests(ObservedRun run) : IClassFixture<
                 var allReduce = trace.FirstOrDefault(s => s.Name == "allreduce" && s.ParentSpanId == step?.SpanId);
                 if (step is null || coordinatorSpan is null || allReduce is null) continue;
                 // A real tree across processes: the coordinator's span descends from the worker's step span.
-                var byId = trace.ToDictionary(s => s.SpanId);
-                var ancestor = coordinatorSpan;
-                while (ancestor is not null && ancestor.SpanId != step.SpanId) ancestor = byId.GetValueOrDefault(ancestor.ParentSpanId);
-                if (ancestor is null) return $"trace {trace.Key}: the coordinator's step.report does not descend from the worker's train.step";
+                if (!Descends([.. trace], coordinatorSpan, step)) return $"trace {trace.Key}: the coordinator's step.report does not descend from the worker's train.step";
                 Assert.True(long.Parse(allReduce.Attributes["rld.allreduce.bytes"]) > 0, "allreduce without bytes");
                 Assert.True(long.Parse(allReduce.Attributes["rld.allreduce.buckets"]) >= 1);
                 Assert.True(double.Parse(allReduce.Attributes["rld.allreduce.busbw"]) > 0);
@@ -158,6 +159,15 @@ public sealed partial class ObservabilityTests(ObservedRun run) : IClassFixture<
         using var delete = await run.Http.DeleteAsync(new Uri(run.CoordinatorMetrics, "/"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
         Assert.Equal("running", (await run.StatusAsync()).GetProperty("state").GetString());
+    }
+
+    /// <summary>Whether <paramref name="span"/> has <paramref name="ancestor"/> among its ancestors in <paramref name="spans"/>.</summary>
+    private static bool Descends(List<Span> spans, Span span, Span ancestor)
+    {
+        var byId = spans.Where(s => s.TraceId == span.TraceId).GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
+        for (var current = byId.GetValueOrDefault(span.ParentSpanId); current is not null; current = byId.GetValueOrDefault(current.ParentSpanId))
+            if (current.SpanId == ancestor.SpanId) return true;
+        return false;
     }
 
     private sealed record Span(string Service, string Name, string TraceId, string SpanId, string ParentSpanId, Dictionary<string, string> Attributes);

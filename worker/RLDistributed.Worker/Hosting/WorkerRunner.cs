@@ -90,11 +90,16 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             var fruitless = 0;
             while (true)
             {
-                var assignment = await link.JoinAsync(new JoinRequest
+                Assignment assignment;
+                using (var joinSpan = JoinTelemetry.Begin(_options.WorkerId, _held))
                 {
-                    RunId = _options.RunId, WorkerId = _options.WorkerId, CollectiveEndpoint = endpoints.CollectiveEndpoint,
-                    DataEndpoint = endpoints.DataEndpoint, Generation = _assignment?.Generation ?? 0, HeldStep = _held,
-                }, _options.ConnectTimeout, stopRun.Token).ConfigureAwait(false);
+                    assignment = await link.JoinAsync(new JoinRequest
+                    {
+                        RunId = _options.RunId, WorkerId = _options.WorkerId, CollectiveEndpoint = endpoints.CollectiveEndpoint,
+                        DataEndpoint = endpoints.DataEndpoint, Generation = _assignment?.Generation ?? 0, HeldStep = _held,
+                    }, _options.ConnectTimeout, stopRun.Token).ConfigureAwait(false);
+                    JoinTelemetry.Seated(joinSpan, assignment);
+                }
                 _assignment = assignment;
                 WorkerLog.Joined(_logger, assignment.RunId, assignment.Rank, assignment.WorldSize, assignment.Generation, assignment.Transport);
                 using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopRun.Token);
