@@ -46,7 +46,7 @@ public static class TelemetryBenchCommand
                     + "is unset (spans, Prometheus exporter, instrumentation), the allreduce span and watchdog, metrics and Serilog log scopes; paired overhead = "
                     + "median over pairs of (median on / median off − 1); isolated = the same spans, tags, metric records and scopes of one step without the "
                     + "step, 20,000 times after a warm-up pass, µs per step",
-                machine = FaultBenchCommands.Machine(), utc = DateTime.UtcNow, result, isolatedShare = result.IsolatedShare,
+                machine = FaultBenchCommands.Machine(), utc = DateTime.UtcNow, result,
             }, cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"results: [green]{path}[/]");
             return ExitCodes.Ok;
