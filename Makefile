@@ -37,11 +37,11 @@ OTLP_IF_DASHBOARD = $(if $(OTEL_EXPORTER_OTLP_ENDPOINT),,$(shell curl -s -o /dev
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-setup: ## Install what the tests need (apt packages when root, helm and kubectl under tools/) and restore NuGet packages
+setup: ## Install what the tests need (apt packages when root, helm and kubectl and the Aspire Dashboard under tools/) and restore NuGet packages
 	@bash scripts/setup.sh
 	@bash scripts/fetch-k8s-tools.sh
 	$(DOTNET) restore RLDistributed.sln
-	@bash scripts/fetch-dashboard.sh
+	@bash scripts/fetch-dashboard.sh --optional
 
 build: setup ## Publish the CLI so that ./bin/rld runs it
 	$(DOTNET) publish cli/RLDistributed.Cli -c $(CONFIG) -o $(PUBLISH_DIR) --no-restore -nologo

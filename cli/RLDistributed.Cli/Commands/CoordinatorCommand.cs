@@ -41,6 +41,8 @@ public static class CoordinatorCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
+            var observabilityPort = settings.Find(metricsPort, "MetricsPort");
+            if (observabilityPort is < 0 or > 65535) throw new CliUsageException("--metrics-port", $"must be a port in 0..65535 (got {observabilityPort})");
             var specPath = settings.Require(spec, "Spec");
             var runSpec = ReadSpec(specPath);
             runSpec = runSpec with
@@ -86,7 +88,7 @@ public static class CoordinatorCommand
             await using (coordinator)
             {
                 using var metrics = new CoordinatorMetrics(coordinator.Run);
-                await using var observability = await RoleTelemetry.ServeAsync(telemetry, "coordinator", options.Host, settings.Find(metricsPort, "MetricsPort"),
+                await using var observability = await RoleTelemetry.ServeAsync(telemetry, "coordinator", options.Host, observabilityPort,
                     routes => StatusEndpoints.Map(routes, coordinator.Run, options.OutputDirectory), loggers.CreateLogger("RLDistributed.Coordinator.Telemetry"), cancellationToken);
                 if (observability.Endpoint is { } endpoint) TelemetryLog.StatusPageServed(loggers.CreateLogger("RLDistributed.Coordinator.Telemetry"), endpoint.Address);
                 var phase = await coordinator.Finished.WaitAsync(cancellationToken);
