@@ -15,6 +15,9 @@ public sealed class CommandLineErrorTests
     [InlineData("--device", "train", "--steps", "1", "--device", "tpu")]
     [InlineData("--data", "train", "--preset", "mnist")]
     [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
+    [InlineData("MetricsPort", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--metrics-port", "70000")]
+    [InlineData("--collective-deadline", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--collective-deadline", "0")]
+    [InlineData("--metrics-port", "coordinator", "--run-id", "r", "--workers", "1", "--spec", "/nonexistent.json", "--out", "/tmp/x", "--metrics-port", "-1")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);
