@@ -33,6 +33,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
+        using var logScope = WorkerLogScope.Run(_logger, _options.RunId, _options.WorkerId);
         await using var endpoints = await CollectiveEndpoints.StartAsync(_options, loggers, cancellationToken).ConfigureAwait(false);
         await using var link = new CoordinatorLink(_options.Coordinator, _time, _options.Resilience);
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

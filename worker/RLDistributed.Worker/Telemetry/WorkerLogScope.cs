@@ -9,6 +9,10 @@ namespace RLDistributed.Worker.Telemetry;
 /// </summary>
 public static class WorkerLogScope
 {
+    /// <summary>RunId and WorkerId for the worker's whole life, before it has a rank and between generations.</summary>
+    public static IDisposable? Run(ILogger logger, string runId, string workerId) =>
+        logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId, ["WorkerId"] = workerId });
+
     /// <summary>RunId, Rank, Generation and WorldSize for the length of a generation.</summary>
     public static IDisposable? Generation(ILogger logger, Assignment assignment) =>
         logger.BeginScope(new Dictionary<string, object>
