@@ -41,7 +41,7 @@ public sealed class RunObserver(string runId, TimeProvider time, ILogger logger)
                 _ranks[r.Rank] = new RankProgress(r.Rank, r.Step, r.StepSeconds, compute[r.Rank], r.AllreduceSeconds, _stragglers.Flagged.Contains(r.Rank));
             foreach (var rank in flagged)
             {
-                var median = compute.Values.Order().ElementAt(compute.Count / 2);
+                var median = StragglerDetector.Median(compute.Values);
                 CoordinatorLog.StragglerDetected(logger, runId, rank, step, compute[rank], median, StragglerDetector.Factor, StragglerDetector.ConsecutiveSteps);
             }
 
