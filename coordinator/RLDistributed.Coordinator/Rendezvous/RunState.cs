@@ -113,15 +113,12 @@ public sealed class RunState
         span?.SetTag("rld.worker_id", request.WorkerId);
         span?.SetTag("rld.held_step", request.HeldStep);
         var seats = await formed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (seats.TryGetValue(request.WorkerId, out var seated))
-        {
-            span?.SetTag("rld.generation", seated.Generation);
-            span?.SetTag("rld.rank", seated.Rank);
-            span?.SetTag("rld.world_size", seated.WorldSize);
-        }
-        return seats.TryGetValue(request.WorkerId, out var seat)
-            ? seat
-            : throw new RpcException(new Status(StatusCode.Aborted, $"worker {request.WorkerId} was not seated in the new generation"));
+        if (!seats.TryGetValue(request.WorkerId, out var seat))
+            throw new RpcException(new Status(StatusCode.Aborted, $"worker {request.WorkerId} was not seated in the new generation"));
+        span?.SetTag("rld.generation", seat.Generation);
+        span?.SetTag("rld.rank", seat.Rank);
+        span?.SetTag("rld.world_size", seat.WorldSize);
+        return seat;
     }
 
     /// <summary>Records a beat; the reply says whether to stop, and whether to rejoin a new generation.</summary>
