@@ -26,15 +26,22 @@ HELM := tools/helm/helm
 KUBECTL := tools/kubectl/kubectl
 K8S_OUT := .build/k8s
 
-.PHONY: help setup build test test-gpu train train-distributed bench clean k8s-tools image deploy helm-lint k8s-render
+# The local trace viewer (make dashboard): UI and its API, and the OTLP/gRPC receiver, on loopback only.
+DASHBOARD_URL ?= http://127.0.0.1:18888
+DASHBOARD_OTLP ?= http://127.0.0.1:4317
+# make train-distributed exports traces and metrics to the dashboard when it answers (unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
+OTLP_IF_DASHBOARD = $(if $(OTEL_EXPORTER_OTLP_ENDPOINT),,$(shell curl -s -o /dev/null -m 1 $(DASHBOARD_URL)/api/telemetry/traces && echo OTEL_EXPORTER_OTLP_ENDPOINT=$(DASHBOARD_OTLP)))
+
+.PHONY: help setup build test test-gpu train train-distributed bench dashboard clean k8s-tools image deploy helm-lint k8s-render
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-setup: ## Install what the tests need (apt packages when root, helm and kubectl under tools/) and restore NuGet packages
+setup: ## Install what the tests need (apt packages when root, helm and kubectl and the Aspire Dashboard under tools/) and restore NuGet packages
 	@bash scripts/setup.sh
 	@bash scripts/fetch-k8s-tools.sh
 	$(DOTNET) restore RLDistributed.sln
+	@bash scripts/fetch-dashboard.sh --optional
 
 build: setup ## Publish the CLI so that ./bin/rld runs it
 	$(DOTNET) publish cli/RLDistributed.Cli -c $(CONFIG) -o $(PUBLISH_DIR) --no-restore -nologo
@@ -62,11 +69,18 @@ else
 endif
 
 train-distributed: build ## Train PRESET (toy2d) on a local cluster (a coordinator and WORKERS=2 worker processes); outputs under DIST_OUT; RESUME=1 continues it
+	@$(if $(OTLP_IF_DASHBOARD),echo "exporting traces and metrics to the dashboard: $(DASHBOARD_URL)",true)
 ifeq ($(RESUME),1)
-	./bin/rld train --workers $(WORKERS) --transport $(TRANSPORT) --resume $(DIST_OUT)/checkpoints
+	$(OTLP_IF_DASHBOARD) ./bin/rld train --workers $(WORKERS) --transport $(TRANSPORT) --resume $(DIST_OUT)/checkpoints
 else
-	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT) --out $(DIST_OUT)
+	$(OTLP_IF_DASHBOARD) ./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT) --out $(DIST_OUT)
 endif
+
+dashboard: ## Start the Aspire Dashboard on loopback (UI DASHBOARD_URL, OTLP DASHBOARD_OTLP); make train-distributed then exports to it
+	@bash scripts/fetch-dashboard.sh
+	@echo "Aspire Dashboard: $(DASHBOARD_URL) (OTLP/gRPC $(DASHBOARD_OTLP)); Ctrl-C stops it"
+	ASPNETCORE_URLS=$(DASHBOARD_URL) ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=$(DASHBOARD_OTLP) ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+	  tools/aspire-dashboard/Aspire.Dashboard
 
 k8s-tools: ## Fetch helm and kubectl into tools/ (idempotent)
 	@bash scripts/fetch-k8s-tools.sh

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests read (real data sets, yamllint for the rendered manifests) when
-# running as root.
+# Installs the system packages the tests read (real data sets, yamllint for the rendered manifests, chromium for
+# the status page in a headless browser) when running as root.
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
-packages=(dataset-fashion-mnist yamllint)
+packages=(dataset-fashion-mnist yamllint chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

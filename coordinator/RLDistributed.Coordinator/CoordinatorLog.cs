@@ -37,4 +37,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Run {RunId}: continuing after a restart: generation {Generation} had {Members} workers; last commit at step {Step}; waiting for the workers to rejoin")]
     public static partial void Recovered(ILogger logger, string runId, long generation, int members, long step);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Run {RunId}: rank {Rank} is a straggler at step {Step}: compute {Seconds:F3} s against a median of {MedianSeconds:F3} s (more than {Factor}x for {Steps} steps in a row)")]
+    public static partial void StragglerDetected(ILogger logger, string runId, int rank, long step, double seconds, double medianSeconds, double factor, int steps);
 }

@@ -102,16 +102,5 @@ internal sealed class RldProcess : IDisposable
         lock (_lines) _lines.Add(line);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => ProcessTree.KillAndDispose(_process);
 }

@@ -43,4 +43,10 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 213, Level = LogLevel.Warning, Message = "Run {RunId}: could not record the commit of step {Step}: {Error}")]
     public static partial void CommitFailed(ILogger logger, string runId, long step, string error);
+
+    [LoggerMessage(EventId = 214, Level = LogLevel.Error, Message = "Run {RunId} rank {Rank}: collective {Sequence} of generation {Generation} is stuck: not finished after {Seconds:F0} s")]
+    public static partial void CollectiveStuck(ILogger logger, string runId, int rank, long generation, long sequence, double seconds);
+
+    [LoggerMessage(EventId = 215, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: debug step delay of {Milliseconds} ms per step is on (a test hook that makes this rank a straggler)")]
+    public static partial void DebugStepDelay(ILogger logger, string runId, int rank, double milliseconds);
 }

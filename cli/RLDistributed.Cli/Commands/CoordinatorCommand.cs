@@ -6,6 +6,8 @@ using RLDistributed.Core.Checkpoints;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Coordinator;
 using RLDistributed.Coordinator.Hosting;
+using RLDistributed.Coordinator.Monitoring;
+using RLDistributed.Coordinator.Telemetry;
 using RLDistributed.Coordinator.Rendezvous;
 using RLDistributed.Core.Presets;
 
@@ -31,13 +33,16 @@ public static class CoordinatorCommand
         var resume = new Option<bool>("--resume") { Description = "Start from the newest valid checkpoint of this run in --checkpoint-dir, if there is one (or Rld:Coordinator:Resume)" };
         var minWorkers = new Option<int>("--min-workers") { Description = "Fail the run when fewer workers remain (or Rld:Coordinator:MinWorkers)", DefaultValueFactory = _ => 1 };
         var maxRestarts = new Option<int>("--max-restarts") { Description = "Worker restarts allowed before the run fails (or Rld:Coordinator:MaxRestarts)", DefaultValueFactory = _ => 10 };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "HTTP/1.1 port of /metrics (Prometheus), /status and the live status page at / (0: any free port; or Rld:Coordinator:MetricsPort; default: none)" };
         var command = new Command("coordinator", "Run the coordinator of one training run: rendezvous, ranks, ring order, step reports, membership changes, checkpoint commits")
         {
-            runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts,
+            runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts, metricsPort,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
+            var observabilityPort = settings.Find(metricsPort, "MetricsPort");
+            if (observabilityPort is < 0 or > 65535) throw new CliUsageException("--metrics-port", $"must be a port in 0..65535 (got {observabilityPort})");
             var specPath = settings.Require(spec, "Spec");
             var runSpec = ReadSpec(specPath);
             runSpec = runSpec with
@@ -50,6 +55,7 @@ public static class CoordinatorCommand
             var id = settings.Require(runId, "RunId");
             var checkpoints = settings.Find(checkpointDir, "CheckpointDir") is { Length: > 0 } dir ? Path.GetFullPath(dir) : null;
             using var loggers = ServiceLogging.CreateFactory("coordinator");
+            using var telemetry = RoleTelemetry.Providers("coordinator", CoordinatorTelemetry.Name);
             var resumeFrom = settings.Get(resume, "Resume") ? FindCheckpoint(checkpoints, id, loggers) : null;
             var options = new CoordinatorOptions
             {
@@ -81,6 +87,10 @@ public static class CoordinatorCommand
             }
             await using (coordinator)
             {
+                using var metrics = new CoordinatorMetrics(coordinator.Run);
+                await using var observability = await RoleTelemetry.ServeAsync(telemetry, "coordinator", options.Host, observabilityPort,
+                    routes => StatusEndpoints.Map(routes, coordinator.Run, options.OutputDirectory), loggers.CreateLogger("RLDistributed.Coordinator.Telemetry"), cancellationToken);
+                if (observability.Endpoint is { } endpoint) TelemetryLog.StatusPageServed(loggers.CreateLogger("RLDistributed.Coordinator.Telemetry"), endpoint.Address);
                 var phase = await coordinator.Finished.WaitAsync(cancellationToken);
                 if (phase == RunPhase.Completed) return ExitCodes.Ok;
                 // Stay up for a few beats so that every worker hears "stop" (or "the run has ended" when it

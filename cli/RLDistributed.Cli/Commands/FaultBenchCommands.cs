@@ -123,12 +123,12 @@ public static class FaultBenchCommands
         return command;
     }
 
-    private static Option<string> OutputOption() => new("--out") { Description = "Directory for the JSON result", DefaultValueFactory = _ => Path.Combine("bench", "results") };
+    internal static Option<string> OutputOption() => new("--out") { Description = "Directory for the JSON result", DefaultValueFactory = _ => Path.Combine("bench", "results") };
 
-    private static object Machine() => new { Environment.MachineName, Environment.ProcessorCount };
+    internal static object Machine() => new { Environment.MachineName, Environment.ProcessorCount };
 
 
-    private static async Task<string> WriteAsync(string directory, string name, object result, CancellationToken cancellationToken)
+    internal static async Task<string> WriteAsync(string directory, string name, object result, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.MachineName}.json");

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Worker.Coordination;
 using RLDistributed.Worker.Hosting;
+using RLDistributed.Worker.Telemetry;
+using RLDistributed.Core.Telemetry;
 
 namespace RLDistributed.Cli.Commands;
 
@@ -22,9 +24,13 @@ public static class WorkerCommand
         var connectTimeout = CommonOptions.Positive<double>("--connect-timeout", "Seconds to keep trying to reach the coordinator (default 60)");
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "HTTP/1.1 port of /metrics in Prometheus text (0: any free port; or Rld:Worker:MetricsPort; default: none)" };
+        var collectiveDeadline = CommonOptions.Positive<double>("--collective-deadline", "Seconds after which a running all-reduce is reported as stuck (default 120)");
+        // A test hook, hidden from help: every step sleeps this long in its compute phase, making this rank a straggler.
+        var debugStepDelay = new Option<int?>("--debug-step-delay") { Description = "Test hook: milliseconds of sleep per step (or RLD_DEBUG_STEP_DELAY_MS)", Hidden = true };
         var command = new Command("worker", "Run one training worker: join the coordinator, train your slice, all-reduce with your ring neighbours")
         {
-            coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device,
+            coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device, metricsPort, collectiveDeadline, debugStepDelay,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +51,9 @@ public static class WorkerCommand
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
                 Resilience = settings.Bind<ResilienceOptions>("Resilience"),
+                MetricsPort = settings.Find(metricsPort, "MetricsPort"),
+                CollectiveDeadline = TimeSpan.FromSeconds(parse.GetValue(collectiveDeadline) ?? 120),
+                DebugStepDelay = TimeSpan.FromMilliseconds(parse.GetValue(debugStepDelay) ?? DebugDelayFromEnvironment()),
             };
             try
             {
@@ -55,6 +64,9 @@ public static class WorkerCommand
                 throw new CliUsageException("worker options", e.Message);
             }
             using var loggers = ServiceLogging.CreateFactory("worker");
+            using var telemetry = RoleTelemetry.Providers("worker", WorkerTelemetry.Name, CoreTelemetry.Name);
+            await using var observability = await RoleTelemetry.ServeAsync(telemetry, "worker", options.Host, options.MetricsPort, null,
+                loggers.CreateLogger("RLDistributed.Worker.Telemetry"), cancellationToken);
             try
             {
                 return await new WorkerRunner(options, loggers, TimeProvider.System).RunAsync(cancellationToken);
@@ -66,5 +78,15 @@ public static class WorkerCommand
             }
         });
         return command;
+    }
+
+    /// <summary>RLD_DEBUG_STEP_DELAY_MS: the test hook's environment form (for workers started by a local cluster).</summary>
+    private static int DebugDelayFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable("RLD_DEBUG_STEP_DELAY_MS");
+        if (string.IsNullOrEmpty(text)) return 0;
+        return int.TryParse(text, out var milliseconds) && milliseconds >= 0
+            ? milliseconds
+            : throw new CliUsageException("RLD_DEBUG_STEP_DELAY_MS", $"'{text}' is not a number of milliseconds");
     }
 }

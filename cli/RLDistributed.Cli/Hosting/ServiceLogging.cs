@@ -7,7 +7,9 @@ namespace RLDistributed.Cli.Hosting;
 /// <summary>
 /// Serilog behind Microsoft.Extensions.Logging for a service role run from the CLI: readable console lines
 /// locally, compact JSON when RLD_LOG_JSON=1 (containers); RLD_LOG_LEVEL (Verbose, Debug, Information, Warning,
-/// Error) sets the minimum level, Information by default. Code logs through ILogger; Serilog is the sink.
+/// Error) sets the minimum level, Information by default. Code logs through ILogger; Serilog is the sink. Events
+/// carry TraceId and SpanId inside a span, and the properties of the logging scopes (a worker's RunId, Rank,
+/// Generation and Step).
 /// </summary>
 public static class ServiceLogging
 {
@@ -19,6 +21,7 @@ public static class ServiceLogging
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
+            .Enrich.With<TraceContextEnricher>()
             .Enrich.WithProperty("Component", component);
         configuration = Environment.GetEnvironmentVariable("RLD_LOG_JSON") == "1"
             ? configuration.WriteTo.Console(new CompactJsonFormatter())

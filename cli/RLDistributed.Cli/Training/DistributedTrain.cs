@@ -47,12 +47,18 @@ public static class DistributedTrain
             {
                 var task = context.AddTask("starting", maxValue: options.Steps);
                 task.Value = resumeFrom?.State.NextStep ?? 0;
+                string? statusPage = null;
                 code = await cluster.RunAsync(
-                    line => { lock (gate) logFile.WriteLine(line); },
+                    line =>
+                    {
+                        lock (gate) logFile.WriteLine(line);
+                        statusPage ??= StatusPageLine.Find(line);
+                    },
                     status =>
                     {
                         task.Value = status.LastStep;
-                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}  loss {status.LastLoss:+0.0000;-0.0000}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}";
+                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}  loss {status.LastLoss:+0.0000;-0.0000}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}"
+                            + (statusPage is null ? "" : $"  status {statusPage}");
                     },
                     cancellationToken).ConfigureAwait(false);
                 if (code == 0) task.Value = options.Steps;

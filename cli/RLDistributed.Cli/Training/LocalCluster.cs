@@ -40,7 +40,7 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             [
                 "coordinator", "--run-id", options.RunId, "--workers", options.Workers.ToString(), "--spec", specPath,
                 "--out", options.OutputDirectory, "--transport", options.Transport, "--host", "127.0.0.1", "--port", "0",
-                "--checkpoint-dir", options.Checkpoints, .. (options.Resume ? new[] { "--resume" } : []),
+                "--checkpoint-dir", options.Checkpoints, "--metrics-port", "0", .. (options.Resume ? new[] { "--resume" } : []),
             ], (child, line) =>
             {
                 var match = ListeningLine().Match(line);

@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RLDistributed.Coordinator.Checkpointing;
+using RLDistributed.Coordinator.Monitoring;
+using RLDistributed.Coordinator.Telemetry;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Coordinator.Rendezvous;
@@ -43,11 +45,15 @@ public sealed class RunState
         _time = time;
         _logger = logger;
         _ledger = new StepLedger(options.Workers);
+        Observer = new RunObserver(options.RunId, time, logger);
         if (!string.IsNullOrEmpty(options.ResumeFrom)) _lastCommit = (options.ResumeStep, options.ResumeFrom);
         if (string.IsNullOrEmpty(options.CheckpointDirectory)) return;
         _journal = new CoordinatorJournal(options.CheckpointDirectory);
         Recover(_journal.Read(options.RunId));
     }
+
+    /// <summary>The training as the status page and the metrics see it (loss curve, ranks' step times, stragglers).</summary>
+    public RunObserver Observer { get; }
 
     /// <summary>Completes with Completed or Failed when the run ends.</summary>
     public Task<RunPhase> Finished => _finished.Task;
@@ -102,10 +108,17 @@ public sealed class RunState
             formed = _nextGeneration.Task;
             TrySettle();
         }
+        using var span = CoordinatorTelemetry.Source.StartActivity("rendezvous");
+        span?.SetTag("rld.run_id", request.RunId);
+        span?.SetTag("rld.worker_id", request.WorkerId);
+        span?.SetTag("rld.held_step", request.HeldStep);
         var seats = await formed.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return seats.TryGetValue(request.WorkerId, out var seat)
-            ? seat
-            : throw new RpcException(new Status(StatusCode.Aborted, $"worker {request.WorkerId} was not seated in the new generation"));
+        if (!seats.TryGetValue(request.WorkerId, out var seat))
+            throw new RpcException(new Status(StatusCode.Aborted, $"worker {request.WorkerId} was not seated in the new generation"));
+        span?.SetTag("rld.generation", seat.Generation);
+        span?.SetTag("rld.rank", seat.Rank);
+        span?.SetTag("rld.world_size", seat.WorldSize);
+        return seat;
     }
 
     /// <summary>Records a beat; the reply says whether to stop, and whether to rejoin a new generation.</summary>
@@ -124,6 +137,10 @@ public sealed class RunState
     /// <summary>Adds a rank's report of a step (reports of an old generation are acknowledged and dropped).</summary>
     public StepAck Report(StepReport report)
     {
+        using var span = CoordinatorTelemetry.Source.StartActivity("step.report");
+        span?.SetTag("rld.step", report.Step);
+        span?.SetTag("rld.rank", report.Rank);
+        span?.SetTag("rld.generation", report.Generation);
         lock (_gate)
         {
             var member = Find(report.RunId, report.Generation, report.Rank, workerId: "");
@@ -131,6 +148,11 @@ public sealed class RunState
             member.LastSeen = _time.GetUtcNow();
             member.LastStep = Math.Max(member.LastStep, report.Step);
             var outcome = _ledger.Add(report);
+            if (outcome.Combined is { } combined)
+            {
+                Observer.StepCombined(combined.Step, combined.Loss, combined.Reports);
+                span?.SetTag("rld.combined", true);
+            }
             if (outcome.HashMismatch is { } mismatch) Fail(mismatch);
             else if (outcome.Combined is { } step && (step.Step % StepLogInterval == 0 || step.Step == 1))
                 CoordinatorLog.StepCombined(_logger, _options.RunId, step.Step, step.Loss, step.Seconds);
@@ -143,6 +165,9 @@ public sealed class RunState
     {
         if (commit.Step < 0) throw new RpcException(new Status(StatusCode.InvalidArgument, $"step {commit.Step} is negative"));
         Require(commit.Directory, "directory", 4096);
+        using var span = CoordinatorTelemetry.Source.StartActivity("checkpoint.commit");
+        span?.SetTag("rld.step", commit.Step);
+        span?.SetTag("rld.checkpoint.directory", commit.Directory);
         lock (_gate)
         {
             // A checkpoint written in a generation that has since been replaced is still durable and valid.
@@ -290,6 +315,10 @@ public sealed class RunState
         _waitingSince = _time.GetUtcNow();
         foreach (var member in _members) member.Rejoined = false;
         CoordinatorLog.MembershipChange(_logger, _options.RunId, _generation, reason);
+        using var span = CoordinatorTelemetry.Source.StartActivity("membership.change");
+        span?.SetTag("rld.generation", _generation);
+        span?.SetTag("rld.reason", reason);
+        span?.SetTag("rld.membership_changes", _membershipChanges);
     }
 
     /// <summary>Forms the next generation once every live member has asked for a seat.</summary>

@@ -49,7 +49,7 @@ internal sealed class StepLedger(int worldSize)
         }
         if (reports.Count < _worldSize) return (null, null);
         _pending.Remove(report.Step);
-        var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds));
+        var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds), reports);
         _recentSeconds.Enqueue(combined.Seconds);
         if (_recentSeconds.Count > RecentSteps) _recentSeconds.Dequeue();
         if (combined.Step > LastStep)

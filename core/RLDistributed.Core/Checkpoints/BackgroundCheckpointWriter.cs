@@ -21,9 +21,19 @@ public sealed class BackgroundCheckpointWriter(CheckpointStore store, Func<strin
         var clock = Stopwatch.StartNew();
         _pending.GetAwaiter().GetResult();
         var content = capture();
+        // The task inherits the current span (the worker's train.step), so the write and the coordinator's
+        // commit of it land in that step's trace.
         _pending = Task.Run(async () =>
         {
-            var directory = store.Save(content);
+            string directory;
+            using (var span = Telemetry.CoreTelemetry.Source.StartActivity("checkpoint.save"))
+            {
+                var writing = Stopwatch.StartNew();
+                directory = store.Save(content);
+                Telemetry.CoreTelemetry.CheckpointDuration.Record(writing.Elapsed.TotalSeconds);
+                span?.SetTag("rld.step", content.Snapshot.NextStep);
+                span?.SetTag("rld.checkpoint.directory", directory);
+            }
             if (committed is not null) await committed(directory, content).ConfigureAwait(false);
         });
         return clock.Elapsed;

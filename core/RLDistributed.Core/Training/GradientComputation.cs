@@ -3,6 +3,7 @@ using RLDistributed.Core.Diffusion;
 using RLDistributed.Core.Energy;
 using RLDistributed.Core.Randomness;
 using RLDistributed.Core.Sampling;
+using RLDistributed.Core.Telemetry;
 using static TorchSharp.torch;
 
 namespace RLDistributed.Core.Training;
@@ -42,10 +43,17 @@ public sealed class GradientComputation(EnergyNetwork energy, ScheduleTensors sc
         var xNext = ForwardProcess.Next(schedule, xt, levels, epsilonNext);
 
         var chainKey = RandomKey.For(options.Seed, RandomPurpose.LangevinNoise).With(step);
-        var negative = _langevin.Run(energy, xNext, levels,
-            k => KeyedNoise.Normal(chainKey.With(k), global, shape, start, count, device), cancellationToken);
+        Tensor negative;
+        using (var span = CoreTelemetry.Source.StartActivity("langevin"))
+        {
+            span?.SetTag("rld.langevin.steps", options.LangevinSteps);
+            span?.SetTag("rld.examples", count);
+            negative = _langevin.Run(energy, xNext, levels,
+                k => KeyedNoise.Normal(chainKey.With(k), global, shape, start, count, device), cancellationToken);
+        }
         var positive = schedule.NextAPrime(levels, rank) * xt;
 
+        using var forwardBackward = CoreTelemetry.Source.StartActivity("forward_backward");
         var terms = DrlLoss.Compute(energy, schedule, positive, negative, levels, global);
         terms.Loss.backward();
 

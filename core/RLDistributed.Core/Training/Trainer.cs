@@ -74,6 +74,7 @@ public sealed class Trainer : IDisposable
     public void ApplyUpdate(long step)
     {
         using var scope = NewDisposeScope();
+        using var span = Telemetry.CoreTelemetry.Source.StartActivity("optimizer");
         Update.Apply(step);
     }
 

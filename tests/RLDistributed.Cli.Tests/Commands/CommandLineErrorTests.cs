@@ -26,6 +26,9 @@ public sealed class CommandLineErrorTests
     [InlineData("--raw", "sample", "--checkpoint", "m", "--out", "x.png", "--ema", "--raw")]
     [InlineData("--noise-scale", "sample", "--checkpoint", "m", "--out", "x.png", "--noise-scale", "-1")]
     [InlineData("RUN_DIR", "plot", "/nonexistent/run")]
+    [InlineData("MetricsPort", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--metrics-port", "70000")]
+    [InlineData("--collective-deadline", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--collective-deadline", "0")]
+    [InlineData("--metrics-port", "coordinator", "--run-id", "r", "--workers", "1", "--spec", "/nonexistent.json", "--out", "/tmp/x", "--metrics-port", "-1")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);

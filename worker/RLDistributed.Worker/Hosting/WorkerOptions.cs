@@ -50,10 +50,24 @@ public sealed record WorkerOptions
     /// <summary>Consecutive generations that may end without a completed step before the worker gives up. Default 20.</summary>
     [Range(1, 10_000)] public int MaxFruitlessGenerations { get; init; } = 20;
 
+    /// <summary>Port of the HTTP/1.1 metrics endpoint, GET /metrics in Prometheus text (0: any free port; null: none). Default null.</summary>
+    [Range(0, 65535)] public int? MetricsPort { get; init; }
+
+    /// <summary>An all-reduce still running after this long is reported as stuck, with the rank and its sequence number. Default 120 s.</summary>
+    public TimeSpan CollectiveDeadline { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Test hook: sleep this long in every step's compute phase, so that this rank becomes a straggler. Never
+    /// set it in a real run. Default zero.
+    /// </summary>
+    public TimeSpan DebugStepDelay { get; init; }
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
     public void Validate()
     {
         Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
         Resilience.Validate();
+        if (CollectiveDeadline <= TimeSpan.Zero) throw new ValidationException($"CollectiveDeadline ({CollectiveDeadline}) must be positive");
+        if (DebugStepDelay < TimeSpan.Zero) throw new ValidationException($"DebugStepDelay ({DebugStepDelay}) must not be negative");
     }
 }

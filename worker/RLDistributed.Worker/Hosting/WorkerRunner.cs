@@ -8,6 +8,7 @@ using RLDistributed.Core.Presets;
 using RLDistributed.Core.Training;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Coordination;
+using RLDistributed.Worker.Telemetry;
 using RLDistributed.Worker.Training;
 using static TorchSharp.torch;
 
@@ -26,15 +27,17 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
     private const string StoppedBySignal = "the worker was stopped (SIGTERM or Ctrl-C)";
     private readonly ILogger _logger = loggers.CreateLogger<WorkerRunner>();
     private readonly WorkerOptions _options = options;
+    private readonly TimeProvider _time = time;
 
     /// <summary>Runs the worker; returns 0 when the run completed.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         _options.Validate();
+        using var logScope = WorkerLogScope.Run(_logger, _options.RunId, _options.WorkerId);
         await using var endpoints = await CollectiveEndpoints.StartAsync(_options, loggers, cancellationToken).ConfigureAwait(false);
-        await using var link = new CoordinatorLink(_options.Coordinator, time, _options.Resilience);
+        await using var link = new CoordinatorLink(_options.Coordinator, _time, _options.Resilience);
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeat = new HeartbeatLoop(link, _options.WorkerId, _options.HeartbeatInterval, time, _logger);
+        var heartbeat = new HeartbeatLoop(link, _options.WorkerId, _options.HeartbeatInterval, _time, _logger);
         using var stopHeartbeat = new CancellationTokenSource();
         var beating = heartbeat.RunAsync(stopRun, stopHeartbeat.Token);
         var session = new Session(this, link, endpoints, heartbeat, stopRun);
@@ -88,11 +91,16 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             var fruitless = 0;
             while (true)
             {
-                var assignment = await link.JoinAsync(new JoinRequest
+                Assignment assignment;
+                using (var joinSpan = JoinTelemetry.Begin(_options.WorkerId, _held))
                 {
-                    RunId = _options.RunId, WorkerId = _options.WorkerId, CollectiveEndpoint = endpoints.CollectiveEndpoint,
-                    DataEndpoint = endpoints.DataEndpoint, Generation = _assignment?.Generation ?? 0, HeldStep = _held,
-                }, _options.ConnectTimeout, stopRun.Token).ConfigureAwait(false);
+                    assignment = await link.JoinAsync(new JoinRequest
+                    {
+                        RunId = _options.RunId, WorkerId = _options.WorkerId, CollectiveEndpoint = endpoints.CollectiveEndpoint,
+                        DataEndpoint = endpoints.DataEndpoint, Generation = _assignment?.Generation ?? 0, HeldStep = _held,
+                    }, _options.ConnectTimeout, stopRun.Token).ConfigureAwait(false);
+                    JoinTelemetry.Seated(joinSpan, assignment);
+                }
                 _assignment = assignment;
                 WorkerLog.Joined(_logger, assignment.RunId, assignment.Rank, assignment.WorldSize, assignment.Generation, assignment.Transport);
                 using var generation = CancellationTokenSource.CreateLinkedTokenSource(stopRun.Token);
@@ -125,7 +133,11 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             }
             await using (ring)
             {
-                var distributed = new DistributedTrainer(trainer, ring.Reducer, assignment.Rank, assignment.WorldSize, _spec!.HashEvery);
+                using var logScope = WorkerLogScope.Generation(_logger, assignment);
+                var reducer = new ObservedGradientReducer(ring.Reducer, new CollectiveWatchdog(_options.CollectiveDeadline, owner._time, _logger),
+                    assignment.RunId, assignment.Generation, assignment.Rank, assignment.WorldSize);
+                var distributed = new DistributedTrainer(trainer, reducer, assignment.Rank, assignment.WorldSize, _spec!.HashEvery) { DebugStepDelay = _options.DebugStepDelay };
+                if (_options.DebugStepDelay > TimeSpan.Zero) WorkerLog.DebugStepDelay(_logger, assignment.RunId, assignment.Rank, _options.DebugStepDelay.TotalMilliseconds);
                 var reporter = new StepReporter(link);
                 var checkpoints = assignment.Rank == 0 && assignment.CheckpointDirectory.Length > 0
                     ? new BackgroundCheckpointWriter(new CheckpointStore(assignment.CheckpointDirectory, _spec.KeepCheckpoints), (directory, content) => CommitAsync(assignment, directory, content))
@@ -138,7 +150,10 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                     {
                         heartbeat.SetStep(step);
                         generation.Token.ThrowIfCancellationRequested();
+                        using var stepSpan = StepTelemetry.Begin(assignment, step);
+                        using var stepScope = WorkerLogScope.Step(_logger, step + 1);
                         var done = await distributed.TrainStepAsync(step, generation.Token).ConfigureAwait(false);
+                        StepTelemetry.Record(stepSpan, assignment, done, trainer.Options.GlobalBatch);
                         _held = step + 1;
                         lastHash = done.ParameterHash ?? lastHash;
                         WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);

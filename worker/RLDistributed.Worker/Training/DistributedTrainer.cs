@@ -29,11 +29,15 @@ public sealed class DistributedTrainer
         _hashEvery = hashEvery;
     }
 
+    /// <summary>Test hook: an extra sleep in the compute phase of every step (makes this rank a straggler). Default zero.</summary>
+    public TimeSpan DebugStepDelay { get; init; }
+
     /// <summary>Runs step <paramref name="step"/> on this rank's slice, all-reduces and updates.</summary>
     public async Task<DistributedStep> TrainStepAsync(long step, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var statistics = _trainer.ComputeGradients(step, _rank, _worldSize, cancellationToken);
+        if (DebugStepDelay > TimeSpan.Zero) await Task.Delay(DebugStepDelay, cancellationToken).ConfigureAwait(false);
         var reduceClock = Stopwatch.StartNew();
         var bytes = await _reducer.ReduceAsync(_trainer.Energy, cancellationToken).ConfigureAwait(false);
         var reduceSeconds = reduceClock.Elapsed.TotalSeconds;

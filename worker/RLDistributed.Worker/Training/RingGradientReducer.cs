@@ -8,6 +8,9 @@ public sealed class RingGradientReducer(RingAllReduce ring, GradientBuckets buck
 {
     private readonly long _bytesPerReduce = BytesMoved(buckets, worldSize);
 
+    /// <summary>How many buckets the gradients are packed into (for the allreduce span).</summary>
+    public int BucketCount => buckets.Count;
+
     /// <inheritdoc />
     public async Task<long> ReduceAsync(EnergyNetwork energy, CancellationToken cancellationToken)
     {
