@@ -62,6 +62,7 @@ public sealed class Trainer : IDisposable
     /// <exception cref="TrainingDivergedException">the slice's loss is NaN.</exception>
     public StepStatistics ComputeGradients(long step, int rank, int worldSize, CancellationToken cancellationToken = default)
     {
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         var plan = _planner.Plan(step);
         var (start, count) = plan.SliceOf(rank, worldSize);
@@ -73,6 +74,7 @@ public sealed class Trainer : IDisposable
     /// <summary>The second half of a step, once .grad holds the gradient of the whole global batch: Adam and EMA.</summary>
     public void ApplyUpdate(long step)
     {
+        using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         using var span = Telemetry.CoreTelemetry.Source.StartActivity("optimizer");
         Update.Apply(step);
