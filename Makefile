@@ -25,8 +25,10 @@ VALUES ?=
 HELM := tools/helm/helm
 KUBECTL := tools/kubectl/kubectl
 K8S_OUT := .build/k8s
+# make certs: a development CA and a server/client certificate (tls.crt, tls.key, ca.crt, ca.key).
+CERTS_DIR ?= .build/certs
 
-.PHONY: help setup build test test-gpu train train-distributed clean k8s-tools image deploy helm-lint k8s-render
+.PHONY: help setup build test test-gpu train train-distributed clean k8s-tools image deploy helm-lint k8s-render certs
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -67,6 +69,9 @@ ifeq ($(RESUME),1)
 else
 	./bin/rld train --preset $(PRESET) --workers $(WORKERS) --transport $(TRANSPORT) --out $(DIST_OUT)
 endif
+
+certs: ## Make a development CA and a server/client certificate (PEM) in CERTS_DIR (.build/certs), for TLS and mutual TLS
+	$(DOTNET) run --project cli/RLDistributed.Cli -c $(CONFIG) -- certs --out $(CERTS_DIR)
 
 k8s-tools: ## Fetch helm and kubectl into tools/ (idempotent)
 	@bash scripts/fetch-k8s-tools.sh

@@ -35,6 +35,8 @@ public static class CoordinatorCommand
         {
             runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts,
         };
+        var security = new SecurityFlags();
+        security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
@@ -65,6 +67,7 @@ public static class CoordinatorCommand
                 ResumeStep = resumeFrom?.State.NextStep ?? 0,
                 MinWorkers = settings.Get(minWorkers, "MinWorkers"),
                 MaxRestarts = settings.Get(maxRestarts, "MaxRestarts"),
+                Security = security.Read(settings),
             };
             RunningCoordinator coordinator;
             try

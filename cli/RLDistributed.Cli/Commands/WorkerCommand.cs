@@ -26,6 +26,8 @@ public static class WorkerCommand
         {
             coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device,
         };
+        var security = new SecurityFlags();
+        security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, WorkerOptions.SectionName);
@@ -45,6 +47,7 @@ public static class WorkerCommand
                 Threads = parse.GetValue(threads),
                 Device = parse.GetValue(device)!,
                 Resilience = settings.Bind<ResilienceOptions>("Resilience"),
+                Security = security.Read(settings),
             };
             try
             {

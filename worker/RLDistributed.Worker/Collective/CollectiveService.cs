@@ -59,6 +59,8 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
+        if (request.Generation < 0 || request.Rank < 0 || request.Step < 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"generation {request.Generation}, rank {request.Rank} and step {request.Step} must not be negative"));
         var blob = state.For(request.RunId, request.Generation, request.Step);
         for (var offset = 0; offset < blob.Length || offset == 0; offset += StateChunkBytes)
         {

@@ -41,4 +41,20 @@ internal static class TcpSocketTuning
             buffer = buffer[sent..];
         }
     }
+
+    /// <summary>Fills <paramref name="buffer"/> from a stream (plain or TLS) or throws when the peer closes first.</summary>
+    public static async ValueTask ReceiveExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken ct)
+    {
+        while (buffer.Length > 0)
+        {
+            var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new CollectiveProtocolException(
+                    $"The ring neighbour closed the connection with {buffer.Length} bytes still expected.");
+            }
+
+            buffer = buffer[read..];
+        }
+    }
 }

@@ -32,7 +32,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
     {
         _options.Validate();
         await using var endpoints = await CollectiveEndpoints.StartAsync(_options, loggers, cancellationToken).ConfigureAwait(false);
-        await using var link = new CoordinatorLink(_options.Coordinator, time, _options.Resilience);
+        await using var link = new CoordinatorLink(_options.Coordinator, time, _options.Resilience, _options.Security);
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = new HeartbeatLoop(link, _options.WorkerId, _options.HeartbeatInterval, time, _logger);
         using var stopHeartbeat = new CancellationTokenSource();
@@ -209,7 +209,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                 var clock = Stopwatch.StartNew();
                 var source = assignment.Peers.Single(p => p.Rank == assignment.StateSourceRank);
                 var request = new StateRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = assignment.StartStep };
-                var snapshot = await StateFetcher.FetchAsync(source, request, link.Pipelines, cancellationToken).ConfigureAwait(false);
+                var snapshot = await StateFetcher.FetchAsync(source, request, link.Pipelines, _options.Security, cancellationToken).ConfigureAwait(false);
                 snapshot.RestoreInto(trainer, $"rank {source.Rank}");
                 _held = snapshot.NextStep;
                 WorkerLog.StateFetched(_logger, assignment.RunId, assignment.Rank, _held, source.Rank, 0, clock.Elapsed.TotalSeconds);
