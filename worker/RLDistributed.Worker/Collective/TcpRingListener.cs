@@ -29,6 +29,7 @@ public sealed class TcpRingListener : IDisposable
     private readonly Lock _gate = new();
     private readonly List<Offer> _held = [];
     private Expectation? _expected;
+    private RingIdentity? _lastFormed;
     private int _vetting;
 
     /// <summary>Binds to <paramref name="endPoint"/> (port 0 picks a free port) and starts accepting.</summary>
@@ -77,6 +78,7 @@ public sealed class TcpRingListener : IDisposable
         {
             _expected?.Arrived.TrySetCanceled(CancellationToken.None);
             _expected = expectation;
+            _lastFormed = identity;
             foreach (var offer in _held.ToList())
             {
                 if (Judge(offer.Hello) is not { } verdict) continue;
@@ -214,10 +216,22 @@ public sealed class TcpRingListener : IDisposable
         }
     }
 
-    /// <summary>The verdict on a handshake against the ring forming now; null when none is forming (hold it). Called under the lock.</summary>
+    /// <summary>
+    /// The verdict on a handshake against the ring forming now; null when none is forming and the handshake may
+    /// be for the next one (hold it). Another run, or a generation this rank has already formed, is refused at once.
+    /// Called under the lock.
+    /// </summary>
     private Verdict? Judge(TcpHandshake hello)
     {
-        if (_expected is not { } expected) return null;
+        if (_expected is not { } expected)
+        {
+            if (_lastFormed is not { } last) return null;
+            if (hello.RunId != last.RunId) return new Verdict(null, $"run id '{hello.RunId}' is not '{last.RunId}'");
+            return hello.Generation <= last.Generation
+                ? new Verdict(null, $"stale generation {hello.Generation}; this rank's ring is at generation {last.Generation}")
+                : null;
+        }
+
         if (hello.MismatchWith(expected.Identity) is { } mismatch) return new Verdict(null, mismatch);
         _expected = null;
         return new Verdict(expected, null);
