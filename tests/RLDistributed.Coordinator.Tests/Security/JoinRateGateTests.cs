@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Time.Testing;
+using RLDistributed.Coordinator.Rendezvous;
+
+namespace RLDistributed.Coordinator.Tests.Security;
+
+public sealed class JoinRateGateTests
+{
+    [Fact]
+    public void TryEnter_BeyondTheRateWithinOneSecond_Refused_AndAllowedAgainAfterIt()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new JoinRateGate(3, time);
+
+        var first = Enumerable.Range(0, 3).Select(_ => gate.TryEnter()).ToArray();
+        var fourth = gate.TryEnter();
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        var stillWithin = gate.TryEnter();
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var after = gate.TryEnter();
+
+        Assert.All(first, Assert.True);
+        Assert.False(fourth);
+        Assert.False(stillWithin);
+        Assert.True(after);
+    }
+}
