@@ -1,0 +1,74 @@
+using System.Net.Security;
+using RLDistributed.Cli.Security;
+using RLDistributed.Cli.Tests.Commands;
+using RLDistributed.Hosting.Security;
+
+namespace RLDistributed.Cli.Tests.Security;
+
+/// <summary>The security settings of the roles (bad ones stop the process at start-up) and <c>rld certs</c>.</summary>
+public sealed class SecuritySettingsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rld-certs-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("Rld:Worker:TokenFile", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--token-file", "/nonexistent/token")]
+    [InlineData("Rld:Worker:TlsKey", "worker", "--coordinator", "https://127.0.0.1:1", "--run-id", "r", "--tls-cert", "/nonexistent/tls.crt")]
+    [InlineData("Rld:Worker:TlsCa", "ring-check", "--coordinator", "https://127.0.0.1:1", "--workers", "2", "--tls-ca", "/nonexistent/ca.crt")]
+    public async Task Role_BadSecuritySetting_OneLineNamingItAndExitCode2(string named, params string[] args)
+    {
+        var result = await RldProcess.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(named, lines[0]);
+    }
+
+    [Fact]
+    public async Task Worker_TokenFileTooShort_RefusedAtStartUpWithoutPrintingIt()
+    {
+        var path = Path.Combine(_directory, "token");
+        await File.WriteAllTextAsync(path, "short-secret\n");
+
+        var result = await RldProcess.RunAsync("worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--token-file", path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("at least 16 characters", result.Error);
+        Assert.DoesNotContain("short-secret", result.Error);
+    }
+
+    [Fact]
+    public void DevCertificates_CertificateChainsToItsCa_ForServerAndClient_AndNotToAnotherCa()
+    {
+        var run = Path.Combine(_directory, "run");
+        var other = Path.Combine(_directory, "other");
+        DevCertificates.Write(run, ["rld-worker-0.rld-workers.rld.svc"], TimeSpan.FromDays(1));
+        DevCertificates.Write(other, [], TimeSpan.FromDays(1));
+
+        var tls = RunTls.Load(Path.Combine(run, "tls.crt"), Path.Combine(run, "tls.key"), Path.Combine(run, "ca.crt"), "test");
+        var stranger = RunTls.Load(Path.Combine(other, "tls.crt"), Path.Combine(other, "tls.key"), Path.Combine(other, "ca.crt"), "test");
+
+        Assert.True(tls.Certificate.HasPrivateKey);
+        Assert.True(tls.IsTrusted(tls.Certificate, SslPolicyErrors.None));
+        Assert.False(tls.IsTrusted(stranger.Certificate, SslPolicyErrors.None));
+        Assert.False(tls.IsTrusted(null, SslPolicyErrors.None));
+        Assert.Contains("rld-worker-0.rld-workers.rld.svc", tls.Certificate.Extensions.OfType<System.Security.Cryptography.X509Certificates.X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(run, "tls.key")));
+    }
+
+    [Fact]
+    public void RunToken_Matches_OnlyItself_AndNeverShowsInToString()
+    {
+        var token = RunToken.From("a-run-token-of-enough-length", "test");
+
+        Assert.True(token.Matches("a-run-token-of-enough-length"));
+        Assert.False(token.Matches("a-run-token-of-enough-lengtH"));
+        Assert.False(token.Matches(""));
+        Assert.True(token.MatchesHeader("Bearer a-run-token-of-enough-length"));
+        Assert.False(token.MatchesHeader("a-run-token-of-enough-length"));
+        Assert.DoesNotContain("enough", token.ToString());
+        Assert.NotEqual(RunToken.Generate().Value, RunToken.Generate().Value);
+    }
+}
