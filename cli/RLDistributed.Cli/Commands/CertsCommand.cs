@@ -1,6 +1,6 @@
 using System.CommandLine;
 using RLDistributed.Cli.Hosting;
-using RLDistributed.Cli.Security;
+using RLDistributed.Hosting.Security;
 
 namespace RLDistributed.Cli.Commands;
 

@@ -1,5 +1,4 @@
 using System.Net.Security;
-using RLDistributed.Cli.Security;
 using RLDistributed.Cli.Tests.Commands;
 using RLDistributed.Hosting.Security;
 

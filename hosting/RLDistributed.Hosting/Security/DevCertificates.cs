@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace RLDistributed.Cli.Security;
+namespace RLDistributed.Hosting.Security;
 
 /// <summary>
 /// A development CA and one certificate it signs, usable as server and as client (mutual TLS): the files a
