@@ -9,18 +9,14 @@ namespace RLDistributed.Worker.Tests.Security;
 /// Two workers with the run token and mutual TLS: the ring sums over both transports (SslStream for tcp,
 /// https for grpc), and a worker whose certificate comes from another CA cannot form the ring.
 /// </summary>
-public sealed class SecureRingTests : IDisposable
+public sealed class SecureRingTests(TwoAuthorities authorities) : IClassFixture<TwoAuthorities>
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("rld-ring-tls-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Theory]
     [InlineData("tcp")]
     [InlineData("grpc")]
     public async Task AllReduce_TokenAndMutualTls_SumsAcrossBothRanks(string transport)
     {
-        var security = Security("run", "run", "token-of-the-run-0123456789");
+        var security = authorities.Security("run", "run");
         await using var first = await CollectiveEndpoints.StartAsync(Options("w0", security), NullLoggerFactory.Instance, CancellationToken.None);
         await using var second = await CollectiveEndpoints.StartAsync(Options("w1", security), NullLoggerFactory.Instance, CancellationToken.None);
 
@@ -35,23 +31,13 @@ public sealed class SecureRingTests : IDisposable
     [InlineData("grpc")]
     public async Task AllReduce_NeighbourWithACertificateOfAnotherCa_CannotFormTheRing(string transport)
     {
-        var run = Security("run", "run", "token-of-the-run-0123456789");
+        var run = authorities.Security("run", "run");
         // The right token and the run's CA as trust, but its own certificate signed by another CA.
-        var intruder = Security("other", "run", "token-of-the-run-0123456789");
+        var intruder = authorities.Security("other", "run");
         await using var first = await CollectiveEndpoints.StartAsync(Options("w0", run), NullLoggerFactory.Instance, CancellationToken.None);
         await using var second = await CollectiveEndpoints.StartAsync(Options("w1", intruder), NullLoggerFactory.Instance, CancellationToken.None);
 
         await Assert.ThrowsAnyAsync<Exception>(() => AllReduceAsync(first, second, transport, TimeSpan.FromSeconds(5)));
-    }
-
-    private RunSecurity Security(string certificateFrom, string trust, string token)
-    {
-        foreach (var name in new[] { "run", "other" })
-        {
-            if (!File.Exists(Path.Combine(_directory, name, "tls.crt"))) DevCertificates.Write(Path.Combine(_directory, name), [], TimeSpan.FromDays(1));
-        }
-        var tls = RunTls.Load(Path.Combine(_directory, certificateFrom, "tls.crt"), Path.Combine(_directory, certificateFrom, "tls.key"), Path.Combine(_directory, trust, "ca.crt"), "test");
-        return new RunSecurity(RunToken.From(token, "test"), tls);
     }
 
     private static async Task<(float[] A, float[] B)> AllReduceAsync(CollectiveEndpoints first, CollectiveEndpoints second, string transport, TimeSpan timeout)
