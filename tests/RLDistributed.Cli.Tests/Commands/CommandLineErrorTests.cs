@@ -15,6 +15,9 @@ public sealed class CommandLineErrorTests
     [InlineData("--device", "train", "--steps", "1", "--device", "tpu")]
     [InlineData("--data", "train", "--preset", "mnist")]
     [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
+    [InlineData("Rld:Worker:TokenFile", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--token-file", "/nonexistent/token")]
+    [InlineData("Rld:Worker:TlsKey", "worker", "--coordinator", "https://127.0.0.1:1", "--run-id", "r", "--tls-cert", "/nonexistent/tls.crt")]
+    [InlineData("Rld:Worker:TlsCa", "ring-check", "--coordinator", "https://127.0.0.1:1", "--workers", "2", "--tls-ca", "/nonexistent/ca.crt")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);
