@@ -18,7 +18,8 @@ namespace RLDistributed.IntegrationTests;
 /// </summary>
 public sealed class SecurityFuzzTests(ITestOutputHelper output)
 {
-    private const int Steps = 120;
+    // Long enough that the run is still training when the last hostile message is answered (about 3× the fuzz time).
+    private const int Steps = 240;
     private const int Batch = 256;
     private const int HostileMessages = 10_000;
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);

@@ -35,6 +35,8 @@ public static class CoordinatorCommand
         {
             runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts,
         };
+        var maxJoins = new Option<int>("--max-joins-per-second") { Description = "Joins accepted in any one second; more get Unavailable and retry (or Rld:Coordinator:MaxJoinsPerSecond)", DefaultValueFactory = _ => 50 };
+        command.Options.Add(maxJoins);
         var security = new SecurityFlags();
         security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -67,6 +69,7 @@ public static class CoordinatorCommand
                 ResumeStep = resumeFrom?.State.NextStep ?? 0,
                 MinWorkers = settings.Get(minWorkers, "MinWorkers"),
                 MaxRestarts = settings.Get(maxRestarts, "MaxRestarts"),
+                MaxJoinsPerSecond = settings.Get(maxJoins, "MaxJoinsPerSecond"),
                 Security = security.Read(settings),
             };
             RunningCoordinator coordinator;

@@ -23,4 +23,14 @@ public sealed class JoinRateGateTests
         Assert.False(stillWithin);
         Assert.True(after);
     }
+
+    [Fact]
+    public void Validate_MaxJoinsPerSecondZero_NamesTheOption()
+    {
+        var options = new CoordinatorOptions { RunId = "run-a", Workers = 2, OptionsJson = "{}", OutputDirectory = "/tmp/out", MaxJoinsPerSecond = 0 };
+
+        var error = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(options.Validate);
+
+        Assert.Contains(nameof(CoordinatorOptions.MaxJoinsPerSecond), error.Message, StringComparison.Ordinal);
+    }
 }
