@@ -25,6 +25,8 @@ VALUES ?=
 HELM := tools/helm/helm
 KUBECTL := tools/kubectl/kubectl
 K8S_OUT := .build/k8s
+# make certs: a development CA and a server/client certificate (tls.crt, tls.key, ca.crt, ca.key).
+CERTS_DIR ?= .build/certs
 
 # The local trace viewer (make dashboard): UI and its API, and the OTLP/gRPC receiver, on loopback only.
 DASHBOARD_URL ?= http://127.0.0.1:18888
@@ -32,7 +34,7 @@ DASHBOARD_OTLP ?= http://127.0.0.1:4317
 # make train-distributed exports traces and metrics to the dashboard when it answers (unless OTEL_EXPORTER_OTLP_ENDPOINT is set).
 OTLP_IF_DASHBOARD = $(if $(OTEL_EXPORTER_OTLP_ENDPOINT),,$(shell curl -s -o /dev/null -m 1 $(DASHBOARD_URL)/api/telemetry/traces && echo OTEL_EXPORTER_OTLP_ENDPOINT=$(DASHBOARD_OTLP)))
 
-.PHONY: help setup build test test-gpu train train-distributed bench dashboard clean k8s-tools image deploy helm-lint k8s-render
+.PHONY: help setup build test test-gpu train train-distributed bench dashboard clean k8s-tools image deploy helm-lint k8s-render certs
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -81,6 +83,9 @@ dashboard: ## Start the Aspire Dashboard on loopback (UI DASHBOARD_URL, OTLP DAS
 	@echo "Aspire Dashboard: $(DASHBOARD_URL) (OTLP/gRPC $(DASHBOARD_OTLP)); Ctrl-C stops it"
 	ASPNETCORE_URLS=$(DASHBOARD_URL) ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=$(DASHBOARD_OTLP) ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
 	  tools/aspire-dashboard/Aspire.Dashboard
+
+certs: ## Make a development CA and a server/client certificate (PEM) in CERTS_DIR (.build/certs), for TLS and mutual TLS
+	$(DOTNET) run --project cli/RLDistributed.Cli -c $(CONFIG) -- certs --out $(CERTS_DIR)
 
 k8s-tools: ## Fetch helm and kubectl into tools/ (idempotent)
 	@bash scripts/fetch-k8s-tools.sh

@@ -54,6 +54,12 @@ public sealed record CoordinatorOptions
     /// <summary>The step of <see cref="ResumeFrom"/>.</summary>
     [Range(0, long.MaxValue)] public long ResumeStep { get; init; }
 
+    /// <summary>Joins accepted in any one second; more are refused with Unavailable (workers retry). Default 50.</summary>
+    [Range(1, 100_000)] public int MaxJoinsPerSecond { get; init; } = 50;
+
+    /// <summary>The run token and TLS of the coordinator's endpoint. Default: none (loopback tests).</summary>
+    public RLDistributed.Hosting.Security.RunSecurity Security { get; init; } = RLDistributed.Hosting.Security.RunSecurity.None;
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first bad option.</summary>
     public void Validate()
     {

@@ -20,6 +20,9 @@ public sealed class PodLikeClusterTests
         var toy = TrainingPresets.Get("toy2d");
         var spec = new RunSpec { Preset = toy with { Training = toy.Training with { Steps = 300, GlobalBatch = 64 } }, ThreadsPerWorker = 1 };
         await File.WriteAllTextAsync(run.Sub("run.json"), spec.ToJson());
+        // The token as the chart's Secret mounts it: a file, here with a trailing newline as an editor leaves it.
+        await File.WriteAllTextAsync(run.Sub("token"), RLDistributed.Hosting.Security.RunToken.Generate().Value + "\n");
+        var checker = new Dictionary<string, string> { ["Rld__Worker__TokenFile"] = run.Sub("token") };
         var port = FreePort();
         var address = $"http://localhost:{port}";
 
@@ -34,10 +37,11 @@ public sealed class PodLikeClusterTests
             ["Coordinator"] = address, ["RunId"] = "pod-like", ["WorkerId"] = $"rld-worker-{i}",
             ["Host"] = "0.0.0.0", ["AdvertiseHost"] = "localhost", ["CollectivePort"] = "0", ["DataPort"] = "0",
         }), Timeout, "worker", "--device", "cpu", "--threads", "1")).ToArray();
-        var wrongSize = Rld.RunAsync(Timeout, "ring-check", "--coordinator", address, "--workers", "3", "--timeout", "60");
-        var check = Rld.RunAsync(Timeout, "ring-check", "--coordinator", address, "--workers", "2", "--run-id", "pod-like", "--steps", "2", "--timeout", "60");
+        var wrongSize = Rld.RunInAsync(null, checker, Timeout, "ring-check", "--coordinator", address, "--workers", "3", "--timeout", "60");
+        var check = Rld.RunInAsync(null, checker, Timeout, "ring-check", "--coordinator", address, "--workers", "2", "--run-id", "pod-like", "--steps", "2", "--timeout", "60");
+        var intruder = Rld.RunAsync(Timeout, "ring-check", "--coordinator", address, "--workers", "2", "--timeout", "60");
 
-        var results = await Task.WhenAll([coordinator, .. workers, check, wrongSize]);
+        var results = await Task.WhenAll([coordinator, .. workers, check, wrongSize, intruder]);
 
         var log = string.Join('\n', results.Select(r => r.Output + r.Error));
         Assert.True(results[..3].All(r => r.ExitCode == 0), $"the cluster failed:\n{log}");
@@ -45,6 +49,9 @@ public sealed class PodLikeClusterTests
         Assert.True(results[3].ExitCode == 0, $"ring-check failed:\n{results[3].Output}{results[3].Error}");
         Assert.Equal(1, results[4].ExitCode);
         Assert.Contains("2 worker seats, expected 3", results[4].Output, StringComparison.Ordinal);
+        // Without the token the check is refused, and the run is not disturbed.
+        Assert.Equal(1, results[5].ExitCode);
+        Assert.Contains("refused the check", results[5].Output, StringComparison.Ordinal);
     }
 
     /// <summary>The role's settings as Rld__Role__Key variables, plus what the chart sets beside them.</summary>

@@ -29,6 +29,9 @@ internal sealed class TestCluster : IDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>Environment given to every process started after it is set (the run token, TLS files).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public string Checkpoints => _run.Sub("checkpoints");
 
     public string Output => _run.Sub("out");
@@ -40,22 +43,23 @@ internal sealed class TestCluster : IDisposable
     /// <summary>Starts the coordinator (on <paramref name="port"/>, 0: any) and waits until it listens.</summary>
     public async Task<RldProcess> StartCoordinatorAsync(int workers, int port = 0, params string[] extra)
     {
-        var coordinator = Track(RldProcess.Start("coordinator", null,
+        var coordinator = Track(RldProcess.Start("coordinator", Environment,
         [
             "coordinator", "--run-id", _runId, "--workers", workers.ToString(CultureInfo.InvariantCulture), "--spec", _run.Sub("run.json"),
             "--out", Output, "--checkpoint-dir", Checkpoints, "--port", port.ToString(CultureInfo.InvariantCulture), .. extra,
         ]));
         var line = await coordinator.WaitForLineAsync("coordinator listening on ", TimeSpan.FromSeconds(60));
-        Url = line[line.IndexOf("http://", StringComparison.Ordinal)..].Split(' ')[0];
+        Url = line[line.IndexOf("http", StringComparison.Ordinal)..].Split(' ')[0];
         Coordinator = coordinator;
         return coordinator;
     }
 
     /// <summary>Starts a worker talking to <paramref name="coordinatorUrl"/> (default: the coordinator).</summary>
-    public RldProcess StartWorker(string? coordinatorUrl = null)
+    public RldProcess StartWorker(string? coordinatorUrl = null, params string[] extra)
     {
-        var worker = Track(RldProcess.Start($"worker-{Workers.Count}", new Dictionary<string, string> { ["RLD_LOG_LEVEL"] = "Debug" },
-            "worker", "--coordinator", coordinatorUrl ?? Url, "--run-id", _runId, "--threads", "1"));
+        var environment = new Dictionary<string, string>(Environment) { ["RLD_LOG_LEVEL"] = "Debug" };
+        var worker = Track(RldProcess.Start($"worker-{Workers.Count}", environment,
+            ["worker", "--coordinator", coordinatorUrl ?? Url, "--run-id", _runId, "--threads", "1", .. extra]));
         Workers.Add(worker);
         return worker;
     }

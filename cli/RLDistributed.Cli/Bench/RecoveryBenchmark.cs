@@ -26,7 +26,8 @@ public static class RecoveryBenchmark
         try
         {
             while (cluster.CoordinatorAddress is null && !running.IsCompleted) await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
-            using var channel = GrpcChannel.ForAddress(cluster.CoordinatorAddress ?? throw new InvalidOperationException("the cluster did not start"));
+            using var channel = GrpcChannel.ForAddress(cluster.CoordinatorAddress ?? throw new InvalidOperationException("the cluster did not start"),
+                new GrpcChannelOptions { HttpHandler = cluster.ClientSecurity.CreateHandler() });
             var client = new Protos.V1.Coordinator.CoordinatorClient(channel);
             var before = await WaitAsync(client, s => s.LastStep >= 30, TimeSpan.FromMinutes(2), cancellationToken).ConfigureAwait(false);
             var clock = Stopwatch.StartNew();

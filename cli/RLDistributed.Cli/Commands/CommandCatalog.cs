@@ -16,6 +16,7 @@ public static class CommandCatalog
         yield return CoordinatorCommand.Create();
         yield return WorkerCommand.Create();
         yield return RingCheckCommand.Create();
+        yield return CertsCommand.Create();
         yield return ScheduleCommand.Create();
         yield return DataCommand.Create();
         yield return BenchCommand.Create();

@@ -38,6 +38,10 @@ public static class CoordinatorCommand
         {
             runId, workers, spec, output, transport, host, port, checkpointDir, checkpointEvery, keep, resume, minWorkers, maxRestarts, metricsPort,
         };
+        var maxJoins = new Option<int>("--max-joins-per-second") { Description = "Joins accepted in any one second; more get Unavailable and retry (or Rld:Coordinator:MaxJoinsPerSecond)", DefaultValueFactory = _ => 50 };
+        command.Options.Add(maxJoins);
+        var security = new SecurityFlags();
+        security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, CoordinatorOptions.SectionName);
@@ -71,6 +75,8 @@ public static class CoordinatorCommand
                 ResumeStep = resumeFrom?.State.NextStep ?? 0,
                 MinWorkers = settings.Get(minWorkers, "MinWorkers"),
                 MaxRestarts = settings.Get(maxRestarts, "MaxRestarts"),
+                MaxJoinsPerSecond = settings.Get(maxJoins, "MaxJoinsPerSecond"),
+                Security = security.Read(settings),
             };
             RunningCoordinator coordinator;
             try

@@ -3,6 +3,8 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using RLDistributed.Cli.Deploy;
 using RLDistributed.Cli.Hosting;
+using RLDistributed.Hosting.Security;
+using RLDistributed.Worker.Hosting;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Cli.Commands;
@@ -29,22 +31,26 @@ public static class RingCheckCommand
         {
             coordinator, workers, runId, steps, timeout,
         };
+        // A client of the run like a worker: the same token and certificates (Rld:Worker:TokenFile, TlsCert, …).
+        var security = new SecurityFlags();
+        security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var text = parse.GetValue(coordinator)!;
             if (!Uri.TryCreate(text, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
                 throw new CliUsageException("--coordinator", $"'{text}' is not an http(s) address");
             var check = new RingProgressCheck(parse.GetValue(runId), parse.GetValue(workers)!.Value, parse.GetValue(steps) ?? 2);
-            var outcome = await PollAsync(address, check, TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 300), cancellationToken);
+            var runSecurity = security.Read(RoleSettings.For(parse, WorkerOptions.SectionName));
+            var outcome = await PollAsync(address, check, TimeSpan.FromSeconds(parse.GetValue(timeout) ?? 300), runSecurity, cancellationToken);
             Console.WriteLine($"ring-check: {outcome.Message}");
             return outcome.State == RingCheckState.Passed ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
 
-    private static async Task<RingCheckOutcome> PollAsync(Uri address, RingProgressCheck check, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<RingCheckOutcome> PollAsync(Uri address, RingProgressCheck check, TimeSpan timeout, RunSecurity security, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(address);
+        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = security.CreateHandler() });
         var client = new RLDistributed.Protos.V1.Coordinator.CoordinatorClient(channel);
         var deadline = DateTime.UtcNow + timeout;
         var last = new RingCheckOutcome(RingCheckState.Pending, $"no answer from {address}");
@@ -55,6 +61,10 @@ public static class RingCheckCommand
                 var status = await client.GetStatusAsync(new StatusRequest(), deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: cancellationToken);
                 last = check.Observe(status);
                 if (last.State != RingCheckState.Pending) return last;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied)
+            {
+                return new RingCheckOutcome(RingCheckState.Failed, $"coordinator {address} refused the check: {e.Status.Detail}");
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
             {

@@ -32,6 +32,8 @@ public static class WorkerCommand
         {
             coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device, metricsPort, collectiveDeadline, debugStepDelay,
         };
+        var security = new SecurityFlags();
+        security.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = RoleSettings.For(parse, WorkerOptions.SectionName);
@@ -54,6 +56,7 @@ public static class WorkerCommand
                 MetricsPort = settings.Find(metricsPort, "MetricsPort"),
                 CollectiveDeadline = TimeSpan.FromSeconds(parse.GetValue(collectiveDeadline) ?? 120),
                 DebugStepDelay = TimeSpan.FromMilliseconds(parse.GetValue(debugStepDelay) ?? DebugDelayFromEnvironment()),
+                Security = security.Read(settings),
             };
             try
             {

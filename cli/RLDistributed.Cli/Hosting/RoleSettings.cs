@@ -65,6 +65,12 @@ public sealed class RoleSettings(ParseResult parse, IConfigurationSection sectio
         }
     }
 
+    /// <summary>A setting with no flag (a secret such as the run token, which must not appear on a command line).</summary>
+    public string? Setting(string key) => section[key];
+
+    /// <summary>The section's path (Rld:Worker), to name settings in messages.</summary>
+    public string SectionPath => section.Path;
+
     /// <summary>A required string: the flag or the setting must be there.</summary>
     public string Require(Option<string?> option, string key) =>
         Find(option, key) is { Length: > 0 } value ? value : throw new CliUsageException(option.Name, $"is required (or set {section.Path}:{key})");

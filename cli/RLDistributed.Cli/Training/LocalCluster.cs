@@ -1,16 +1,23 @@
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Cli.Training;
 
 /// <summary>
 /// Runs a training job as a real cluster on this machine: one coordinator process and N worker processes
-/// on 127.0.0.1, every port chosen by the OS. Stops every process it started, also when cancelled.
+/// on 127.0.0.1, every port chosen by the OS. Stops every process it started, also when cancelled. Each run
+/// gets a fresh random token, handed to the children in their environment (never on a command line, where
+/// <c>ps</c> would show it): only they can join, push gradients or fetch state.
 /// </summary>
 public sealed partial class LocalCluster(LocalClusterOptions options)
 {
     private readonly List<ChildProcess> _workers = [];
+    private readonly RunToken _token = RunToken.Generate();
+
+    /// <summary>What a client of this cluster needs (its token), e.g. to poll the coordinator's status.</summary>
+    public RunSecurity ClientSecurity => new(_token, null);
 
     /// <summary>The coordinator's address once it listens (for status polling by benchmarks).</summary>
     public Uri? CoordinatorAddress { get; private set; }
@@ -46,7 +53,7 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
                 var match = ListeningLine().Match(line);
                 if (match.Success) listening.TrySetResult(new Uri(match.Groups[1].Value));
                 log($"[{child.Name}] {line}");
-            });
+            }, new Dictionary<string, string> { ["Rld__Coordinator__Token"] = _token.Value });
             children.Add(coordinator);
             var address = await WaitForAddressAsync(listening.Task, coordinator, cancellationToken).ConfigureAwait(false);
             CoordinatorAddress = address;
@@ -55,12 +62,13 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             {
                 var arguments = new List<string> { "worker", "--coordinator", address.ToString(), "--run-id", options.RunId, "--host", "127.0.0.1" };
                 if (options.ThreadsPerWorker is { } threads) arguments.AddRange(["--threads", threads.ToString()]);
-                var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"));
+                var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"),
+                    new Dictionary<string, string> { ["Rld__Worker__Token"] = _token.Value });
                 children.Add(worker);
                 lock (_workers) _workers.Add(worker);
             }
 
-            using var channel = GrpcChannel.ForAddress(address);
+            using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = ClientSecurity.CreateHandler() });
             var client = new RLDistributed.Protos.V1.Coordinator.CoordinatorClient(channel);
             var reported = new HashSet<ChildProcess>();
             // The coordinator decides the run: a worker that dies is replaced by a re-formed ring (design.md,
@@ -105,6 +113,6 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
     }
 
     /// <summary>The line <c>rld coordinator</c> prints once bound: "coordinator listening on http://127.0.0.1:PORT".</summary>
-    [GeneratedRegex(@"coordinator listening on (http://\S+)")]
+    [GeneratedRegex(@"coordinator listening on (https?://\S+)")]
     private static partial Regex ListeningLine();
 }

@@ -10,10 +10,11 @@ using RLDistributed.Coordinator.Grpc;
 using RLDistributed.Coordinator.Health;
 using RLDistributed.Coordinator.Rendezvous;
 using RLDistributed.Hosting;
+using RLDistributed.Hosting.Security;
 
 namespace RLDistributed.Coordinator.Hosting;
 
-/// <summary>Builds and starts the coordinator's gRPC host (HTTP/2 without TLS on the configured address).</summary>
+/// <summary>Builds and starts the coordinator's gRPC host (HTTP/2 on the configured address; TLS and the run token when configured).</summary>
 public static class CoordinatorHost
 {
     /// <summary>Validates the options, binds, starts serving, and logs "coordinator listening on ADDRESS".</summary>
@@ -31,9 +32,14 @@ public static class CoordinatorHost
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<RunState>();
         builder.Services.AddHostedService<LivenessMonitor>();
+        builder.Services.AddRunSecurity(options.Security, CoordinatorConstants.MaxReceiveMessageBytes);
         builder.Services.AddGrpc();
         builder.Services.AddEmbeddedHostLifetime();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.Port, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            options.Security.ConfigureEndpoint(listen);
+        }));
         var app = builder.Build();
         app.MapGrpcService<CoordinatorService>();
         try

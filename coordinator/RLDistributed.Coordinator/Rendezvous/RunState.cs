@@ -30,6 +30,7 @@ public sealed class RunState
     private readonly List<Member> _members = [];
     private readonly TaskCompletionSource<RunPhase> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly StepLedger _ledger;
+    private readonly JoinRateGate _joins;
     private TaskCompletionSource<IReadOnlyDictionary<string, Assignment>> _nextGeneration = NewGeneration();
     private long _generation;
     private RunPhase _phase = RunPhase.Waiting;
@@ -46,6 +47,7 @@ public sealed class RunState
         _logger = logger;
         _ledger = new StepLedger(options.Workers);
         Observer = new RunObserver(options.RunId, time, logger);
+        _joins = new JoinRateGate(options.MaxJoinsPerSecond, time);
         if (!string.IsNullOrEmpty(options.ResumeFrom)) _lastCommit = (options.ResumeStep, options.ResumeFrom);
         if (string.IsNullOrEmpty(options.CheckpointDirectory)) return;
         _journal = new CoordinatorJournal(options.CheckpointDirectory);
@@ -62,10 +64,12 @@ public sealed class RunState
     public async Task<Assignment> JoinAsync(JoinRequest request, CancellationToken cancellationToken)
     {
         CheckRun(request.RunId);
+        RequestLimits.Check(request);
         Require(request.WorkerId, "worker_id");
         RequireEndpoint(request.CollectiveEndpoint, "collective_endpoint");
         RequireEndpoint(request.DataEndpoint, "data_endpoint");
-        if (request.HeldStep < -1) throw new RpcException(new Status(StatusCode.InvalidArgument, $"held_step {request.HeldStep} is negative"));
+        if (!_joins.TryEnter())
+            throw new RpcException(new Status(StatusCode.Unavailable, $"more than {_options.MaxJoinsPerSecond} joins in the last second; retry"));
         Task<IReadOnlyDictionary<string, Assignment>> formed;
         lock (_gate)
         {
@@ -124,6 +128,7 @@ public sealed class RunState
     /// <summary>Records a beat; the reply says whether to stop, and whether to rejoin a new generation.</summary>
     public HeartbeatReply Heartbeat(HeartbeatRequest beat)
     {
+        RequestLimits.Check(beat);
         lock (_gate)
         {
             var member = Find(beat.RunId, beat.Generation, beat.Rank, beat.WorkerId);
@@ -137,6 +142,7 @@ public sealed class RunState
     /// <summary>Adds a rank's report of a step (reports of an old generation are acknowledged and dropped).</summary>
     public StepAck Report(StepReport report)
     {
+        RequestLimits.Check(report);
         using var span = CoordinatorTelemetry.Source.StartActivity("step.report");
         span?.SetTag("rld.step", report.Step);
         span?.SetTag("rld.rank", report.Rank);
@@ -163,7 +169,7 @@ public sealed class RunState
     /// <summary>Rank 0's checkpoint is durable: journal the commit.</summary>
     public void Commit(CheckpointCommit commit)
     {
-        if (commit.Step < 0) throw new RpcException(new Status(StatusCode.InvalidArgument, $"step {commit.Step} is negative"));
+        RequestLimits.Check(commit);
         Require(commit.Directory, "directory", 4096);
         using var span = CoordinatorTelemetry.Source.StartActivity("checkpoint.commit");
         span?.SetTag("rld.step", commit.Step);
@@ -183,6 +189,7 @@ public sealed class RunState
     /// <summary>A rank leaves: the run completes when every rank has left after finishing; one that leaves with an error is dropped from the ring.</summary>
     public void Leave(LeaveRequest request)
     {
+        RequestLimits.Check(request);
         lock (_gate)
         {
             var member = Find(request.RunId, request.Generation, request.Rank, request.WorkerId);

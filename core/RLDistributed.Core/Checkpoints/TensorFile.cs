@@ -68,6 +68,11 @@ public static class TensorFile
         {
             throw new CheckpointException(path, "truncated");
         }
+        catch (OverflowException)
+        {
+            // A shape whose element or byte count overflows 64 bits is hostile or corrupt, never a real tensor.
+            throw new CheckpointException(path, "declares a tensor whose size overflows 64 bits");
+        }
     }
 
     private static TensorRecord ReadRecord(BinaryReader reader, string path)

@@ -36,6 +36,9 @@ public static class IdxReader
         var cols = BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
         if (rows is 0 or > MaxSide || cols is 0 or > MaxSide)
             throw new DataFormatException(path, $"implausible image size {rows}×{cols}");
+        // Padding makes each image 32×32: that size is checked too, before a byte of the payload is read.
+        if (padTo32 && (UInt128)count * PaddedSide * PaddedSide > (UInt128)Array.MaxLength)
+            throw new DataFormatException(path, $"header declares {count} images; padded to {PaddedSide}×{PaddedSide} they are more than this reader can hold ({Array.MaxLength} bytes)");
         var pixels = file.ReadPayload((UInt128)count * rows * cols, $"{count} images of {rows}×{cols}");
 
         byte[]? labels = null;

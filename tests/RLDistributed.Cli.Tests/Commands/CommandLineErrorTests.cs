@@ -29,6 +29,9 @@ public sealed class CommandLineErrorTests
     [InlineData("MetricsPort", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--metrics-port", "70000")]
     [InlineData("--collective-deadline", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--collective-deadline", "0")]
     [InlineData("--metrics-port", "coordinator", "--run-id", "r", "--workers", "1", "--spec", "/nonexistent.json", "--out", "/tmp/x", "--metrics-port", "-1")]
+    [InlineData("Rld:Worker:TokenFile", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--token-file", "/nonexistent/token")]
+    [InlineData("Rld:Worker:TlsKey", "worker", "--coordinator", "https://127.0.0.1:1", "--run-id", "r", "--tls-cert", "/nonexistent/tls.crt")]
+    [InlineData("Rld:Worker:TlsCa", "ring-check", "--coordinator", "https://127.0.0.1:1", "--workers", "2", "--tls-ca", "/nonexistent/ca.crt")]
     public async Task Run_BadOption_OneLineNamingItAndExitCode2(string named, params string[] args)
     {
         var result = await RldProcess.RunAsync(args);

@@ -60,10 +60,10 @@ public sealed class RendezvousTests
     {
         await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
         await fixture.JoinAllAsync(2);
-        var report = new StepReport { RunId = "run-a", Generation = 1, Step = 200, ParameterHash = Google.Protobuf.ByteString.CopyFrom(1, 2, 3) };
+        var report = new StepReport { RunId = "run-a", Generation = 1, Step = 200, ParameterHash = Google.Protobuf.ByteString.CopyFrom(Enumerable.Repeat((byte)1, 32).ToArray()) };
         Assert.False((await fixture.Client.ReportStepAsync(report.Also(r => r.Rank = 0))).Stop);
 
-        var ack = await fixture.Client.ReportStepAsync(report.Clone().Also(r => { r.Rank = 1; r.ParameterHash = Google.Protobuf.ByteString.CopyFrom(9, 9, 9); }));
+        var ack = await fixture.Client.ReportStepAsync(report.Clone().Also(r => { r.Rank = 1; r.ParameterHash = Google.Protobuf.ByteString.CopyFrom(Enumerable.Repeat((byte)9, 32).ToArray()); }));
 
         Assert.True(ack.Stop);
         var status = await fixture.Client.GetStatusAsync(new StatusRequest());

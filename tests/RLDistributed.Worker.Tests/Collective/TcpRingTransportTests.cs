@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Worker.Collective;
 
 namespace RLDistributed.Worker.Tests.Collective;
@@ -14,24 +15,81 @@ public sealed class TcpRingTransportTests
     [InlineData("other-run", 7L, 0, "run id")]
     [InlineData("run-a", 6L, 0, "generation")]
     [InlineData("run-a", 7L, 2, "sender rank")]
-    public async Task AcceptLeftAsync_WrongHandshake_RefusesAndSaysWhy(string runId, long generation, int sender, string field)
+    public async Task AcceptLeftAsync_WrongHandshake_RefusesItAndKeepsWaitingForTheNeighbour(string runId, long generation, int sender, string field)
     {
         // Arrange: rank 1 of 3 expects run-a, generation 7, sender rank 0.
         using var listener = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
         var accept = listener.AcceptLeftAsync(Ring.Identity(1, 3), CancellationToken.None);
-        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 
-        // Act
-        await client.ConnectAsync(listener.LocalEndPoint);
-        await client.SendAsync(TcpWire.EncodeHandshake(runId, generation, sender, 3));
-        var error = await Assert.ThrowsAsync<CollectiveProtocolException>(() => accept);
-        var reply = new byte[1];
-        var read = await client.ReceiveAsync(reply);
+        // Act: a wrong handshake first, then the real neighbour.
+        await stranger.ConnectAsync(listener.LocalEndPoint);
+        await stranger.SendAsync(TcpWire.EncodeHandshake(runId, generation, sender, 3));
+        var reply = await ReadReplyAsync(stranger);
+        var stillWaiting = !accept.IsCompleted;
+        using var neighbour = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await neighbour.ConnectAsync(listener.LocalEndPoint);
+        await neighbour.SendAsync(TcpWire.EncodeHandshake("run-a", 7, 0, 3));
+        await using var accepted = await accept.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Assert
-        Assert.Contains(field, error.Message, StringComparison.Ordinal);
-        Assert.Equal(1, read);
-        Assert.Equal(1, reply[0]);
+        Assert.Equal(1, reply.Status);
+        Assert.Contains(field, reply.Reason, StringComparison.Ordinal);
+        Assert.True(stillWaiting);
+        Assert.Equal(0, (await ReadReplyAsync(neighbour)).Status);
+    }
+
+    [Theory]
+    [InlineData(null, "no run token")]
+    [InlineData("another-token-0123456789", "wrong run token")]
+    public async Task AcceptLeftAsync_WithoutTheRunToken_RefusesAndDisconnects(string? token, string reason)
+    {
+        var security = new RunSecurity(RunToken.From("the-run-token-0123456789", "test"), null);
+        using var listener = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0), security);
+        var accept = listener.AcceptLeftAsync(Ring.Identity(1, 3), CancellationToken.None);
+        using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        await stranger.ConnectAsync(listener.LocalEndPoint);
+        await stranger.SendAsync(TcpWire.EncodeHandshake("run-a", 7, 0, 3, token ?? ""));
+        var reply = await ReadReplyAsync(stranger);
+        var closed = await stranger.ReceiveAsync(new byte[1]);
+
+        Assert.Equal(1, reply.Status);
+        Assert.Contains(reason, reply.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, closed);
+        Assert.False(accept.IsCompleted);
+    }
+
+    [Fact]
+    public async Task AcceptLeftAsync_GarbageAndSilentConnections_DoNotStopTheRealNeighbour()
+    {
+        using var listener = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0)) { HandshakeTimeout = TimeSpan.FromMilliseconds(500) };
+        var accept = listener.AcceptLeftAsync(Ring.Identity(1, 2), CancellationToken.None);
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await silent.ConnectAsync(listener.LocalEndPoint);
+        using var garbage = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await garbage.ConnectAsync(listener.LocalEndPoint);
+        await garbage.SendAsync(Enumerable.Range(0, 100).Select(i => (byte)(i * 37)).ToArray());
+        garbage.Shutdown(SocketShutdown.Send);
+
+        using var neighbour = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await neighbour.ConnectAsync(listener.LocalEndPoint);
+        await neighbour.SendAsync(TcpWire.EncodeHandshake("run-a", 7, 0, 2));
+        await using var accepted = await accept.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, (await ReadReplyAsync(garbage)).Status);
+        Assert.Equal(0, await silent.ReceiveAsync(new byte[1]).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    private static async Task<(int Status, string Reason)> ReadReplyAsync(Socket socket)
+    {
+        var head = new byte[3];
+        var read = 0;
+        while (read < 3) read += await socket.ReceiveAsync(head.AsMemory(read));
+        var reason = new byte[BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(1))];
+        read = 0;
+        while (read < reason.Length) read += await socket.ReceiveAsync(reason.AsMemory(read));
+        return (head[0], System.Text.Encoding.UTF8.GetString(reason));
     }
 
     [Fact]

@@ -12,4 +12,8 @@ internal static partial class CollectiveLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
         Message = "The left neighbour's push stream broke; the mailbox of its generation is closed: {Reason}")]
     public static partial void PushStreamBroken(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Refused a tcp ring connection from {Peer}: {Reason}")]
+    public static partial void RingConnectionRefused(ILogger logger, string peer, string reason);
 }

@@ -92,6 +92,13 @@ public sealed class CollectiveMailbox
                 $"Source rank {chunk.SourceRank} is not rank {identity.Rank}'s left neighbour {identity.LeftRank}."));
         }
 
+        if (chunk.Sequence < 0 || chunk.RingStep < 0 || chunk.RingStep >= 2 * (identity.WorldSize - 1) || chunk.Offset < 0
+            || chunk.Data.Length % sizeof(float) != 0)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"Chunk sequence {chunk.Sequence}, ring step {chunk.RingStep}, offset {chunk.Offset} or data of {chunk.Data.Length} bytes does not fit a ring of {identity.WorldSize}."));
+        }
+
         return generation.Channel.Writer;
     }
 

@@ -16,6 +16,20 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            return await ReceiveChunksAsync(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            // Bytes that are not a Chunk: a clear InvalidArgument rather than the framework's Unknown.
+            CollectiveLog.ChunkRefused(logger, "", -1, -1, $"malformed message: {e.Message}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"not a Chunk message: {e.Message}"));
+        }
+    }
+
+    private async Task<PushAck> ReceiveChunksAsync(IAsyncStreamReader<Chunk> requestStream, ServerCallContext context)
+    {
         var ct = context.CancellationToken;
         ChannelWriter<Chunk>? delivering = null;
         try
@@ -47,7 +61,10 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
             throw;
         }
 
-        return new PushAck();
+        // A push that delivered nothing was not accepted: the sender must not take it for a success.
+        return delivering is not null
+            ? new PushAck()
+            : throw new RpcException(new Status(StatusCode.InvalidArgument, "the push stream carried no chunk"));
     }
 
     /// <summary>Bytes per state chunk: well under gRPC's default 4 MB message limit.</summary>
@@ -59,6 +76,8 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);
         ArgumentNullException.ThrowIfNull(context);
+        if (request.Generation < 0 || request.Rank < 0 || request.Step < 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"generation {request.Generation}, rank {request.Rank} and step {request.Step} must not be negative"));
         var blob = state.For(request.RunId, request.Generation, request.Step);
         for (var offset = 0; offset < blob.Length || offset == 0; offset += StateChunkBytes)
         {

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Worker.Collective;
@@ -29,7 +30,8 @@ public sealed class GrpcRingTransport : IRingTransport
     /// <param name="mailbox">This worker's mailbox, the one its <see cref="CollectiveService"/> writes into; opened here for the generation.</param>
     /// <param name="identity">Run, generation, rank and world size.</param>
     /// <param name="options">Chunk size (sets the message size limits).</param>
-    public GrpcRingTransport(Uri rightNeighbour, CollectiveMailbox mailbox, RingIdentity identity, RingAllReduceOptions options)
+    /// <param name="security">The run token and TLS the right neighbour expects (null: none).</param>
+    public GrpcRingTransport(Uri rightNeighbour, CollectiveMailbox mailbox, RingIdentity identity, RingAllReduceOptions options, RunSecurity? security = null)
     {
         ArgumentNullException.ThrowIfNull(rightNeighbour);
         ArgumentNullException.ThrowIfNull(mailbox);
@@ -46,13 +48,13 @@ public sealed class GrpcRingTransport : IRingTransport
         var maxMessage = MaxMessageBytes(options.ChunkFloats);
         _channel = GrpcChannel.ForAddress(rightNeighbour, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
+            HttpHandler = (security ?? RunSecurity.None).CreateHandler(new SocketsHttpHandler
             {
                 InitialHttp2StreamWindowSize = StreamWindowBytes,
                 EnableMultipleHttp2Connections = false,
                 ConnectTimeout = options.ConnectTimeout,
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            },
+            }),
             MaxSendMessageSize = maxMessage,
             MaxReceiveMessageSize = maxMessage,
         });

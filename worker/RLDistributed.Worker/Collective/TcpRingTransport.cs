@@ -5,24 +5,26 @@ using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using RLDistributed.Hosting.Security;
 
 namespace RLDistributed.Worker.Collective;
 
 /// <summary>
 /// The tcp data plane: one socket to the right neighbour (sends) and one accepted from the left (receives),
-/// each chunk a 40-byte header and raw little-endian floats, written from pooled buffers.
+/// each chunk a 40-byte header and raw little-endian floats, written from pooled buffers. With TLS configured
+/// (the listener's <see cref="RunSecurity"/>) both are SslStreams authenticated against the run's CA.
 /// </summary>
 public sealed class TcpRingTransport : IRingTransport
 {
     private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(50);
 
-    private readonly Socket _right;
-    private readonly Socket _left;
+    private readonly Stream _right;
+    private readonly Stream _left;
     private readonly RingIdentity _identity;
     private readonly int _maxChunkFloats;
     private readonly byte[] _receiveHeader = new byte[TcpWire.FrameHeaderBytes];
 
-    private TcpRingTransport(Socket right, Socket left, RingIdentity identity, int maxChunkFloats)
+    private TcpRingTransport(Stream right, Stream left, RingIdentity identity, int maxChunkFloats)
     {
         _right = right;
         _left = left;
@@ -57,7 +59,7 @@ public sealed class TcpRingTransport : IRingTransport
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(options.ConnectTimeout);
-        var connect = ConnectRightAsync(rightNeighbour, identity, cts.Token);
+        var connect = ConnectRightAsync(rightNeighbour, identity, listener.Security, cts.Token);
         var accept = listener.AcceptLeftAsync(identity, cts.Token);
         try
         {
@@ -100,7 +102,7 @@ public sealed class TcpRingTransport : IRingTransport
         {
             TcpWire.EncodeFrameHeader(frame, header);
             MemoryMarshal.AsBytes(data.Span).CopyTo(frame.AsSpan(TcpWire.FrameHeaderBytes));
-            await TcpSocketTuning.SendAllAsync(_right, frame.AsMemory(0, total), ct).ConfigureAwait(false);
+            await _right.WriteAsync(frame.AsMemory(0, total), ct).ConfigureAwait(false);
         }
         finally
         {
@@ -140,14 +142,13 @@ public sealed class TcpRingTransport : IRingTransport
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _right.Dispose();
-        _left.Dispose();
-        return ValueTask.CompletedTask;
+        await _right.DisposeAsync().ConfigureAwait(false);
+        await _left.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<Socket> ConnectRightAsync(EndPoint rightNeighbour, RingIdentity identity, CancellationToken ct)
+    private static async Task<Stream> ConnectRightAsync(EndPoint rightNeighbour, RingIdentity identity, RunSecurity security, CancellationToken ct)
     {
         while (true)
         {
@@ -171,27 +172,36 @@ public sealed class TcpRingTransport : IRingTransport
                 throw;
             }
 
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
             try
             {
-                var hello = TcpWire.EncodeHandshake(identity.RunId, identity.Generation, identity.Rank, identity.WorldSize);
-                await TcpSocketTuning.SendAllAsync(socket, hello, ct).ConfigureAwait(false);
-                await ReadReplyAsync(socket, identity, ct).ConfigureAwait(false);
-                return socket;
+                stream = await security.AuthenticateClientAsync(stream, TargetHost(rightNeighbour), ct).ConfigureAwait(false);
+                var hello = TcpWire.EncodeHandshake(identity.RunId, identity.Generation, identity.Rank, identity.WorldSize, security.Token?.Value ?? string.Empty);
+                await stream.WriteAsync(hello, ct).ConfigureAwait(false);
+                await ReadReplyAsync(stream, identity, ct).ConfigureAwait(false);
+                return stream;
             }
             catch
             {
-                socket.Dispose();
+                await stream.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
         }
     }
 
-    private static async Task ReadReplyAsync(Socket socket, RingIdentity identity, CancellationToken ct)
+    private static string TargetHost(EndPoint endPoint) => endPoint switch
+    {
+        DnsEndPoint dns => dns.Host,
+        IPEndPoint ip => ip.Address.ToString(),
+        _ => endPoint.ToString() ?? string.Empty,
+    };
+
+    private static async Task ReadReplyAsync(Stream stream, RingIdentity identity, CancellationToken ct)
     {
         var head = new byte[3];
-        await TcpSocketTuning.ReceiveExactlyAsync(socket, head, ct).ConfigureAwait(false);
+        await TcpSocketTuning.ReceiveExactlyAsync(stream, head, ct).ConfigureAwait(false);
         var reason = new byte[BinaryPrimitives.ReadUInt16LittleEndian(head.AsSpan(1))];
-        await TcpSocketTuning.ReceiveExactlyAsync(socket, reason, ct).ConfigureAwait(false);
+        await TcpSocketTuning.ReceiveExactlyAsync(stream, reason, ct).ConfigureAwait(false);
         if (head[0] != 0)
         {
             throw new CollectiveProtocolException(
@@ -212,7 +222,7 @@ public sealed class TcpRingTransport : IRingTransport
         }
     }
 
-    private static void DisposeIfCompleted(Task<Socket> task)
+    private static void DisposeIfCompleted(Task<Stream> task)
     {
         if (task.IsCompletedSuccessfully)
         {

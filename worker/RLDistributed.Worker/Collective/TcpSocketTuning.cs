@@ -16,12 +16,12 @@ internal static class TcpSocketTuning
         socket.ReceiveBufferSize = SocketBufferBytes;
     }
 
-    /// <summary>Fills <paramref name="buffer"/> or throws when the peer closes first.</summary>
-    public static async ValueTask ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken ct)
+    /// <summary>Fills <paramref name="buffer"/> from a stream (plain or TLS) or throws when the peer closes first.</summary>
+    public static async ValueTask ReceiveExactlyAsync(Stream stream, Memory<byte> buffer, CancellationToken ct)
     {
         while (buffer.Length > 0)
         {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
+            var read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
             if (read == 0)
             {
                 throw new CollectiveProtocolException(
@@ -29,16 +29,6 @@ internal static class TcpSocketTuning
             }
 
             buffer = buffer[read..];
-        }
-    }
-
-    /// <summary>Writes all of <paramref name="buffer"/>.</summary>
-    public static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> buffer, CancellationToken ct)
-    {
-        while (buffer.Length > 0)
-        {
-            var sent = await socket.SendAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-            buffer = buffer[sent..];
         }
     }
 }

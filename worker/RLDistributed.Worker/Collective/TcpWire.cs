@@ -5,7 +5,7 @@ namespace RLDistributed.Worker.Collective;
 
 /// <summary>
 /// The binary layout of the tcp transport, all little-endian. Handshake (connector → acceptor): magic, version,
-/// generation, sender rank, world size, run id (UTF-8, length-prefixed). Reply: status byte and a UTF-8 reason.
+/// generation, sender rank, world size, run id and run token (UTF-8, each length-prefixed). Reply: status byte and a UTF-8 reason.
 /// Frame: a fixed 40-byte header, then <c>length</c> float32 values.
 /// </summary>
 internal static class TcpWire
@@ -16,12 +16,14 @@ internal static class TcpWire
     /// <summary>"RLDF": marks a frame; a desynchronised stream fails on the next header, not later.</summary>
     public const uint FrameMagic = 0x46444C52;
 
-    public const ushort ProtocolVersion = 1;
+    /// <summary>2: the handshake carries the run token.</summary>
+    public const ushort ProtocolVersion = 2;
     public const int FrameHeaderBytes = 40;
     public const int MaxRunIdBytes = 1024;
+    public const int MaxTokenBytes = 1024;
     public const int HandshakeFixedBytes = 4 + 2 + 8 + 4 + 4 + 2;
 
-    public static byte[] EncodeHandshake(string runId, long generation, int senderRank, int worldSize, ushort version = ProtocolVersion)
+    public static byte[] EncodeHandshake(string runId, long generation, int senderRank, int worldSize, string token = "", ushort version = ProtocolVersion)
     {
         var id = Encoding.UTF8.GetBytes(runId);
         if (id.Length > MaxRunIdBytes)
@@ -29,7 +31,13 @@ internal static class TcpWire
             throw new ArgumentException($"Run id is {id.Length} bytes in UTF-8; at most {MaxRunIdBytes} are allowed.", nameof(runId));
         }
 
-        var bytes = new byte[HandshakeFixedBytes + id.Length];
+        var secret = Encoding.UTF8.GetBytes(token);
+        if (secret.Length > MaxTokenBytes)
+        {
+            throw new ArgumentException($"The run token is {secret.Length} bytes in UTF-8; at most {MaxTokenBytes} are allowed.", nameof(token));
+        }
+
+        var bytes = new byte[HandshakeFixedBytes + id.Length + 2 + secret.Length];
         var span = bytes.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(span, HandshakeMagic);
         BinaryPrimitives.WriteUInt16LittleEndian(span[4..], version);
@@ -38,6 +46,8 @@ internal static class TcpWire
         BinaryPrimitives.WriteInt32LittleEndian(span[18..], worldSize);
         BinaryPrimitives.WriteUInt16LittleEndian(span[22..], (ushort)id.Length);
         id.CopyTo(span[HandshakeFixedBytes..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[(HandshakeFixedBytes + id.Length)..], (ushort)secret.Length);
+        secret.CopyTo(span[(HandshakeFixedBytes + id.Length + 2)..]);
         return bytes;
     }
 

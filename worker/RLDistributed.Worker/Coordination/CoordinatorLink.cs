@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Polly;
 using Polly.Retry;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Worker.Coordination;
@@ -20,10 +21,11 @@ public sealed class CoordinatorLink : IAsyncDisposable
     private readonly ResiliencePipelines _pipelines;
     private readonly ResilienceOptions _resilience;
 
-    /// <summary>Connects (lazily) to the coordinator at <paramref name="address"/> (http://host:port).</summary>
-    public CoordinatorLink(Uri address, TimeProvider time, ResilienceOptions? resilience = null)
+    /// <summary>Connects (lazily) to the coordinator at <paramref name="address"/> (http(s)://host:port), with the run's token and TLS.</summary>
+    public CoordinatorLink(Uri address, TimeProvider time, ResilienceOptions? resilience = null, RunSecurity? security = null)
     {
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } });
+        var handler = (security ?? RunSecurity.None).CreateHandler(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
         _client = new Coordinator.CoordinatorClient(_channel);
         _time = time;
         _resilience = resilience ?? new ResilienceOptions();

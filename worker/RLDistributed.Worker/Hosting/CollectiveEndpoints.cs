@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RLDistributed.Core.Energy;
 using RLDistributed.Hosting;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Collective;
 using RLDistributed.Worker.Training;
@@ -25,9 +26,11 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
     private readonly TcpRingListener _listener;
     private readonly CollectiveMailbox _mailbox;
     private readonly RingAllReduceOptions _ringOptions;
+    private readonly RunSecurity _security;
 
-    private CollectiveEndpoints(WebApplication app, TcpRingListener listener, CollectiveMailbox mailbox, RingAllReduceOptions ringOptions, string host, int grpcPort)
+    private CollectiveEndpoints(WebApplication app, TcpRingListener listener, CollectiveMailbox mailbox, RingAllReduceOptions ringOptions, string host, int grpcPort, RunSecurity security)
     {
+        _security = security;
         _app = app;
         _listener = listener;
         _mailbox = mailbox;
@@ -51,12 +54,17 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
+        builder.Services.AddRunSecurity(options.Security, GrpcRingTransport.MaxMessageBytes(ringOptions.ChunkFloats));
         builder.Services.AddRingCollective(mailbox, ringOptions);
         builder.Services.AddEmbeddedHostLifetime();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.CollectivePort, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.CollectivePort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            options.Security.ConfigureEndpoint(listen);
+        }));
         var app = builder.Build();
         app.MapGrpcService<CollectiveService>();
-        var listener = new TcpRingListener(new IPEndPoint(address, options.DataPort));
+        var listener = new TcpRingListener(new IPEndPoint(address, options.DataPort), options.Security, loggers.CreateLogger<TcpRingListener>());
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -68,7 +76,7 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
             throw new IOException($"cannot serve the collective endpoint on {options.Host}:{options.CollectivePort}: {e.Message}", e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.AdvertiseHost ?? options.Host, new Uri(bound).Port);
+        return new CollectiveEndpoints(app, listener, mailbox, ringOptions, options.AdvertiseHost ?? options.Host, new Uri(bound).Port, options.Security);
     }
 
     /// <summary>What this worker serves through FetchState when it is a generation's state source.</summary>
@@ -119,6 +127,6 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
     private GrpcRingTransport OpenGrpc(RingIdentity identity, string rightEndpoint)
     {
         _mailbox.Open(identity);
-        return new GrpcRingTransport(new Uri($"http://{rightEndpoint}"), _mailbox, identity, _ringOptions);
+        return new GrpcRingTransport(_security.PeerUri(rightEndpoint), _mailbox, identity, _ringOptions, _security);
     }
 }

@@ -47,6 +47,9 @@ public sealed record WorkerOptions
     /// <summary>Retry, timeout and circuit-breaker bounds of calls to the coordinator and to peers.</summary>
     public Coordination.ResilienceOptions Resilience { get; init; } = new();
 
+    /// <summary>The run token and TLS of every call this worker makes and serves. Default: none (loopback tests).</summary>
+    public RLDistributed.Hosting.Security.RunSecurity Security { get; init; } = RLDistributed.Hosting.Security.RunSecurity.None;
+
     /// <summary>Consecutive generations that may end without a completed step before the worker gives up. Default 20.</summary>
     [Range(1, 10_000)] public int MaxFruitlessGenerations { get; init; } = 20;
 

@@ -35,7 +35,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         _options.Validate();
         using var logScope = WorkerLogScope.Run(_logger, _options.RunId, _options.WorkerId);
         await using var endpoints = await CollectiveEndpoints.StartAsync(_options, loggers, cancellationToken).ConfigureAwait(false);
-        await using var link = new CoordinatorLink(_options.Coordinator, _time, _options.Resilience);
+        await using var link = new CoordinatorLink(_options.Coordinator, _time, _options.Resilience, _options.Security);
         using var stopRun = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeat = new HeartbeatLoop(link, _options.WorkerId, _options.HeartbeatInterval, _time, _logger);
         using var stopHeartbeat = new CancellationTokenSource();
@@ -224,7 +224,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                 var clock = Stopwatch.StartNew();
                 var source = assignment.Peers.Single(p => p.Rank == assignment.StateSourceRank);
                 var request = new StateRequest { RunId = assignment.RunId, Generation = assignment.Generation, Rank = assignment.Rank, Step = assignment.StartStep };
-                var (snapshot, bytes) = await StateFetcher.FetchAsync(source, request, link.Pipelines, cancellationToken).ConfigureAwait(false);
+                var (snapshot, bytes) = await StateFetcher.FetchAsync(source, request, link.Pipelines, _options.Security, cancellationToken).ConfigureAwait(false);
                 if (snapshot.NextStep != assignment.StartStep)
                     throw new InvalidDataException($"rank {source.Rank} sent the state of step {snapshot.NextStep}, not {assignment.StartStep}");
                 snapshot.RestoreInto(trainer, $"rank {source.Rank}");

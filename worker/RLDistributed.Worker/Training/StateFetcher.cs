@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using RLDistributed.Core.Checkpoints;
+using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
 using RLDistributed.Worker.Coordination;
 
@@ -17,9 +18,10 @@ public static class StateFetcher
     public const long MaxStateBytes = 2L << 30;
 
     /// <summary>Fetches and parses the snapshot; also returns its size in bytes.</summary>
-    public static async Task<(TrainingSnapshot Snapshot, long Bytes)> FetchAsync(Peer source, StateRequest request, ResiliencePipelines pipelines, CancellationToken cancellationToken)
+    public static async Task<(TrainingSnapshot Snapshot, long Bytes)> FetchAsync(Peer source, StateRequest request, ResiliencePipelines pipelines, RunSecurity security, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{source.CollectiveEndpoint}"), new GrpcChannelOptions { MaxReceiveMessageSize = 8 << 20 });
+        using var channel = GrpcChannel.ForAddress(security.PeerUri(source.CollectiveEndpoint),
+            new GrpcChannelOptions { MaxReceiveMessageSize = 8 << 20, HttpHandler = security.CreateHandler() });
         var client = new Protos.V1.Collective.CollectiveClient(channel);
         var blob = await pipelines.Peer.ExecuteAsync(async ct => await ReadAsync(client, request, source, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return (SnapshotBlob.Unpack(blob, $"state of step {request.Step} from rank {source.Rank} ({source.CollectiveEndpoint})"), blob.LongLength);
