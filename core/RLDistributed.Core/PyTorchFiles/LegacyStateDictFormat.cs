@@ -21,8 +21,8 @@ internal static class LegacyStateDictFormat
     public static StateDict Read(byte[] file, string path, Func<string, bool> include)
     {
         var position = 0;
-        var unpickler = new StateDictUnpickler();
-        object NextPickle()
+        // Each pickle gets an unpickler of its own, as torch.load gives it: none can refer to another's memo.
+        object NextPickle(StateDictUnpickler unpickler)
         {
             var end = PickleExtent.EndOf(file, position);
             var value = unpickler.Unpickle(file[position..end]);
@@ -30,20 +30,21 @@ internal static class LegacyStateDictFormat
             return value;
         }
 
-        if (NextPickle() is not BigInteger magic || magic != MagicNumber)
+        if (NextPickle(new StateDictUnpickler()) is not BigInteger magic || magic != MagicNumber)
             throw new InvalidDataException("not a torch.save file (it starts with a pickle, but not with PyTorch's magic number)");
-        var protocol = PickleValues.Integer(NextPickle(), "the protocol version");
+        var protocol = PickleValues.Integer(NextPickle(new StateDictUnpickler()), "the protocol version");
         if (protocol != ProtocolVersion) throw new InvalidDataException($"legacy protocol version {protocol}; this reader reads {ProtocolVersion}");
-        if (NextPickle() is not Hashtable systemInfo || systemInfo["little_endian"] is not true)
+        if (NextPickle(new StateDictUnpickler()) is not Hashtable systemInfo || systemInfo["little_endian"] is not true)
             throw new InvalidDataException("the tensors were not saved little-endian");
-        var root = NextPickle();
-        var keys = NextPickle() as IList ?? throw new InvalidDataException("no list of storage keys after the object");
+        var objectUnpickler = new StateDictUnpickler();
+        var root = NextPickle(objectUnpickler);
+        var keys = NextPickle(new StateDictUnpickler()) as IList ?? throw new InvalidDataException("no list of storage keys after the object");
 
         var places = new Dictionary<string, (int Offset, int Length)>(StringComparer.Ordinal);
         foreach (var item in keys)
         {
             var key = item as string ?? throw new InvalidDataException($"a storage key that is {PickleValues.Describe(item)}, not a string");
-            if (!unpickler.Storages.TryGetValue(key, out var storage)) throw new InvalidDataException($"storage {key} is stored but no tensor names it");
+            if (!objectUnpickler.Storages.TryGetValue(key, out var storage)) throw new InvalidDataException($"storage {key} is stored but no tensor names it");
             var elementSize = StorageTypes.ElementSize(storage.StorageType)
                 ?? throw new InvalidDataException($"storage {key} is a {storage.StorageType}, whose element size this reader does not know");
             if (file.Length - position < sizeof(long)) throw new InvalidDataException($"the file ends before storage {key} (truncated)");
