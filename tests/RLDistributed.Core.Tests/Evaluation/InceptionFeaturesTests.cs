@@ -31,6 +31,7 @@ public sealed class InceptionFeaturesTests(FidInceptionReference reference, Xuni
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public void FrechetDistance_SetAgainstItselfAndAgainstPyTorchFeaturesOfIt_IsZero()
     {
         using var scope = NewDisposeScope();
