@@ -4,6 +4,7 @@ using RLDistributed.Cli.Commands;
 using RLDistributed.Cli.Hosting;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
+using RLDistributed.Core.PyTorchFiles;
 using RLDistributed.Core.Training;
 
 namespace RLDistributed.Cli;
@@ -40,7 +41,7 @@ public static class RldApp
             Console.Error.WriteLine($"rld: {usage.Message}");
             return ExitCodes.Usage;
         }
-        catch (Exception failure) when (failure is DataFormatException or ModelStoreException or TrainingDivergedException)
+        catch (Exception failure) when (failure is DataFormatException or ModelStoreException or PyTorchFileException or TrainingDivergedException)
         {
             // Failures of the work itself (a bad file, a diverged run): one line, exit 1.
             Console.Error.WriteLine($"rld: {failure.Message}");

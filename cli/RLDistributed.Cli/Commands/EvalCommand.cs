@@ -20,21 +20,23 @@ public static class EvalCommand
         var steps = EvaluationOptions.LangevinSteps();
         var count = CommonOptions.Positive<int>("--count", "Samples to draw (default 2000 for 2-D, 256 for images)");
         var testCount = CommonOptions.Positive<int>("--test-count", "Held-out examples scored and used as the MMD reference (default 2000 for 2-D, 256 for images)");
-        var dataCount = CommonOptions.Positive<int>("--data-count", "Data images whose ResNet18 statistics FD compares with (default 1000)");
+        var dataCount = CommonOptions.Positive<int>("--data-count", "Data images whose feature statistics FD and FID compare with (default 1000)");
         var distributions = CommonOptions.InRange("--ais-distributions", $"AIS intermediate distributions; 0 skips AIS (default {AisOptions.DefaultDistributions})", 0, 1_000_000);
         var chains = CommonOptions.InRange("--ais-chains", $"AIS chains (default {AisOptions.DefaultChains})", 2, 1_000_000);
         var data = new Option<string?>("--data") { Description = "Image data directory (as for rld train)" };
         var statsCache = new Option<string?>("--stats-cache") { Description = "Folder of cached data feature statistics (default ~/.cache/rld/feature-statistics)" };
         var output = new Option<string?>("--out") { Description = "Folder for eval.json and figures (default: the checkpoint's parent, the run directory)" };
+        var inceptionWeights = InceptionWeightsOption.Create();
 
-        var command = new Command("eval", "Evaluate a saved model: MMD and mode coverage (2-D) or FD-ResNet18 (images), and test NLL by AIS")
+        var command = new Command("eval", "Evaluate a saved model: MMD and mode coverage (2-D) or FD-ResNet18 and FID (images), and test NLL by AIS")
         {
-            count, testCount, dataCount, steps, distributions, chains, data, statsCache, output,
+            count, testCount, dataCount, steps, distributions, chains, data, statsCache, output, inceptionWeights,
         };
         model.AddTo(command);
         command.Subcommands.Add(LongRunCommand.Create());
         command.SetAction((parse, cancellationToken) =>
         {
+            var weights = InceptionWeightsOption.Resolve(parse.GetValue(inceptionWeights));
             var (torchDevice, loaded, network) = model.Open(parse);
             using var _ = loaded;
             var directory = parse.GetValue(model.Checkpoint)!;
@@ -53,9 +55,11 @@ public static class EvalCommand
                 StatisticsCache = parse.GetValue(statsCache) ?? FeatureStatisticsCache.DefaultDirectory(),
                 OutputDirectory = parse.GetValue(output) ?? RunDirectoryOf(directory),
                 Threads = parse.GetValue(model.Threads) ?? 0,
+                InceptionWeights = images ? weights : null,
             };
             Directory.CreateDirectory(settings.OutputDirectory);
             void Say(string line) => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
+            if (!images && weights is not null) Say("the Inception weights are not used: FID is for image models");
             var figures = images
                 ? ImageModelEvaluation.Run(loaded, network, settings, torchDevice, Say, cancellationToken)
                 : PointModelEvaluation.Run(loaded, network, settings, torchDevice, Say, cancellationToken);

@@ -15,4 +15,7 @@ public sealed record EvaluationSettings
     public required string StatisticsCache { get; init; }
     public required string OutputDirectory { get; init; }
     public required int Threads { get; init; }
+
+    /// <summary>pytorch-fid's Inception weights (full path), or null when the standard FID is not computed.</summary>
+    public required string? InceptionWeights { get; init; }
 }

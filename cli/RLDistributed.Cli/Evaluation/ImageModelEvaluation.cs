@@ -7,36 +7,36 @@ using static TorchSharp.torch;
 namespace RLDistributed.Cli.Evaluation;
 
 /// <summary>
-/// <c>rld eval</c> for an image model: FD-ResNet18 between samples and the data set (data statistics cached), and
-/// test NLL in bits/dim from log Z by AIS. Inception FID is not computed: that needs the pytorch-fid Inception network,
-/// which this build does not include; the output says so on its own row.
+/// <c>rld eval</c> for an image model: FD-ResNet18 between samples and the data set, the standard FID (Inception) when
+/// pytorch-fid's weights are given (data statistics of both cached), and test NLL in bits/dim from log Z by AIS.
+/// Without the weights the FID row says that it was not computed and how to get it.
 /// </summary>
 public static class ImageModelEvaluation
 {
     /// <summary>Measures and returns the figures.</summary>
+    /// <exception cref="Core.PyTorchFiles.PyTorchFileException">the Inception weights file cannot be used (raised before any sampling).</exception>
     public static IReadOnlyList<EvaluationFigure> Run(LoadedModel model, EnergyNetwork network, EvaluationSettings settings,
         Device device, Action<string> say, CancellationToken cancellationToken)
     {
         var figures = new List<EvaluationFigure>();
         using var scope = NewDisposeScope();
+        // The weights are read first, so that a bad file is reported before minutes of sampling.
+        using var inception = settings.InceptionWeights is { } weights ? LoadInception(weights, device, say) : null;
         var data = EvaluationData.Open(model, settings.DataPath, 0, settings.Seed);
         var reference = EvaluationData.Rows(data, 0, Math.Min(settings.DataCount, data.Count));
 
         say($"sampling {settings.SampleCount} images");
         var samples = ModelSampling.Draw(model, network, settings.SampleCount, settings.NoiseScale, settings.LangevinSteps, settings.Seed, device, cancellationToken).cpu();
-        using (var extractor = new ResNet18Features(threads: settings.Threads))
+        var cache = new FeatureStatisticsCache(settings.StatisticsCache);
+        using (var resNet = new ResNet18Features(threads: settings.Threads))
         {
-            var cache = new FeatureStatisticsCache(settings.StatisticsCache);
-            say($"data features: {reference.shape[0]} images of {data.Name}");
-            var (dataStatistics, fromCache, path) = cache.GetOrCompute(data.Name, reference, extractor, cancellationToken);
-            say($"sample features: {samples.shape[0]} images");
-            using var sampleFeatures = extractor.Extract(samples, cancellationToken);
-            var distance = FrechetDistance.Compute(FeatureStatistics.FromFeatures(sampleFeatures), dataStatistics);
-            figures.Add(new EvaluationFigure(extractor.MetricName, distance, null, "",
-                $"{samples.shape[0]} samples vs {dataStatistics.Count} data images; ImageNet ResNet18 pool features, not Inception; data statistics {(fromCache ? "from" : "saved to")} {path}"));
+            figures.Add(FrechetFigure.Measure(resNet.MetricName, "ImageNet ResNet18 pool features, not Inception", resNet, cache,
+                data.Name, reference, samples, say, cancellationToken));
         }
-        figures.Add(new EvaluationFigure("FID (Inception)", null, null, "",
-            "not computed: needs the pytorch-fid Inception network, which this build does not include; FD-ResNet18 values are not comparable with published FID"));
+        figures.Add(inception is null
+            ? InceptionFidFigure.NotComputed()
+            : FrechetFigure.Measure(InceptionFidFigure.Name, InceptionFidFigure.FeaturesNote(inception), inception, cache,
+                data.Name, reference, samples, say, cancellationToken));
 
         // The last images of the file serve as held-out examples (the readers load one training file, no test split).
         var testCount = Math.Min(settings.TestCount, data.Count);
@@ -45,5 +45,11 @@ public static class ImageModelEvaluation
         var (likelihood, _) = LikelihoodFigures.Measure(new LevelZeroDensity(network, model.Schedule), heldOut, settings, images: true, device, say, cancellationToken);
         figures.AddRange(likelihood);
         return figures;
+    }
+
+    private static InceptionFeatures LoadInception(string weights, Device device, Action<string> say)
+    {
+        say($"loading the FID Inception weights {weights}");
+        return new InceptionFeatures(weights, device);
     }
 }

@@ -20,6 +20,7 @@ public sealed class CommandLineErrorTests
     [InlineData("--ais-distributions", "eval", "--checkpoint", "m", "--ais-distributions", "-1")]
     [InlineData("--test-count", "eval", "--checkpoint", "m", "--test-count", "0")]
     [InlineData("--checkpoint", "eval", "--checkpoint", "/nonexistent/model")]
+    [InlineData("--inception-weights", "eval", "--checkpoint", "m", "--inception-weights", "/nonexistent/pt_inception.pth")]
     [InlineData("--steps", "eval", "longrun", "--checkpoint", "m", "--steps", "0")]
     [InlineData("--chains", "eval", "longrun", "--checkpoint", "m", "--chains", "0")]
     [InlineData("--steps", "sample", "--checkpoint", "m", "--out", "x.png", "--steps", "0")]

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using RLDistributed.Tests.Shared;
 using SkiaSharp;
 
 namespace RLDistributed.Cli.Tests.Commands;
 
-/// <summary><c>rld train</c>, then <c>rld sample</c>, <c>rld eval</c>, <c>rld eval longrun</c> and <c>rld plot</c> on what it saved, as real processes.</summary>
+/// <summary>
+/// <c>rld train</c>, then <c>rld sample</c>, <c>rld eval</c>, <c>rld eval longrun</c> and <c>rld plot</c> on what it saved,
+/// as real processes; FID with seeded random Inception weights from the PyTorch reference (tests/peers).
+/// </summary>
 public sealed class EvaluationEndToEndTests
 {
     [Fact]
@@ -54,32 +58,66 @@ public sealed class EvaluationEndToEndTests
     }
 
     [Fact]
-    public async Task FashionMnist_Eval_FdResNet18CachedAndInceptionFidSaidToBeMissing()
+    public async Task FashionMnist_Eval_FdResNet18CachedAndInceptionFidFromTheWeightsFileOrSaidToBeMissing()
     {
         // Returns early (passes) only when the Debian package dataset-fashion-mnist is not installed.
         if (!Directory.Exists("/usr/share/datasets/fashion-mnist")) return;
         using var run = new ScratchDirectory("rld-eval-images-");
         await Succeed("train", "--preset", "fashion-mnist", "--steps", "2", "--batch", "8", "--out", run.Path, "--threads", "2");
+        string[] eval = ["eval", "--checkpoint", run["model"], "--count", "4", "--test-count", "4", "--data-count", "6",
+            "--ais-distributions", "5", "--ais-chains", "2", "--steps", "3", "--stats-cache", run["cache"], "--threads", "2"];
 
-        var eval = await Succeed("eval", "--checkpoint", run["model"], "--count", "8", "--test-count", "4", "--data-count", "16",
-            "--ais-distributions", "5", "--ais-chains", "2", "--steps", "3", "--stats-cache", run["cache"], "--threads", "2");
-
-        Assert.Contains("FD-ResNet18", eval.Output);
-        Assert.Contains("not computed", eval.Output);
-        using var report = JsonDocument.Parse(File.ReadAllText(run["eval.json"]));
-        var figures = Figures(report);
-        Assert.True(figures["FD-ResNet18"].GetProperty("value").GetDouble() > 0);
-        Assert.Equal(JsonValueKind.Null, figures["FID (Inception)"].GetProperty("value").ValueKind);
-        Assert.Equal("bits/dim", figures["test NLL"].GetProperty("unit").GetString());
+        var withoutWeights = await SucceedWith(NoWeightsVariable, eval);
+        Assert.Contains("FD-ResNet18", withoutWeights.Output);
+        Assert.Contains("not computed", withoutWeights.Output);
+        var reportWithoutWeights = File.ReadAllText(run["eval.json"]);
+        using (var report = JsonDocument.Parse(reportWithoutWeights))
+        {
+            var figures = Figures(report);
+            Assert.True(figures["FD-ResNet18"].GetProperty("value").GetDouble() > 0);
+            Assert.Equal(JsonValueKind.Null, figures["FID (Inception)"].GetProperty("value").ValueKind);
+            var why = figures["FID (Inception)"].GetProperty("note").GetString()!;
+            Assert.Contains("--inception-weights", why);
+            Assert.Contains("RLD_FID_INCEPTION_WEIGHTS", why);
+            Assert.Contains("https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth", why);
+            Assert.Equal("bits/dim", figures["test NLL"].GetProperty("unit").GetString());
+        }
         Assert.Single(Directory.GetFiles(run["cache"], "fashion-mnist-FD-ResNet18-*.stats"));
+
+        // A file that is not the weights: one line naming it, exit 1, before any sampling, and eval.json kept.
+        File.WriteAllText(run["not-weights.pth"], "not a PyTorch file");
+        var refused = await RldProcess.RunWithEnvironmentAsync(NoWeightsVariable, [.. eval, "--inception-weights", run["not-weights.pth"]]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.StartsWith($"rld: {run["not-weights.pth"]}: ", refused.Error);
+        Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("sampling", refused.Output);
+        Assert.Equal(reportWithoutWeights, File.ReadAllText(run["eval.json"]));
+
+        // Seeded random weights in the real file's format, named by the environment variable.
+        PyTorchPeer.Run("fid_inception_reference.py", run["weights"], "--weights-only");
+        var weights = run["weights/weights-legacy.pth"];
+        var withWeights = await SucceedWith(new Dictionary<string, string> { ["RLD_FID_INCEPTION_WEIGHTS"] = weights }, eval);
+        Assert.Contains("FID (Inception)", withWeights.Output);
+        using (var report = JsonDocument.Parse(File.ReadAllText(run["eval.json"])))
+        {
+            var fid = Figures(report)["FID (Inception)"];
+            Assert.True(fid.GetProperty("value").GetDouble() > 0);
+            Assert.Contains("not pytorch-fid's release", fid.GetProperty("note").GetString());
+        }
+        Assert.Single(Directory.GetFiles(run["cache"], "fashion-mnist-FID-Inception-*.stats"));
     }
+
+    /// <summary>The environment of a run that must not see a weights file the machine's environment may name.</summary>
+    private static Dictionary<string, string> NoWeightsVariable => new() { ["RLD_FID_INCEPTION_WEIGHTS"] = "" };
 
     private static Dictionary<string, JsonElement> Figures(JsonDocument report) =>
         report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
 
-    private static async Task<RldProcess.Result> Succeed(params string[] args)
+    private static Task<RldProcess.Result> Succeed(params string[] args) => SucceedWith(new Dictionary<string, string>(), args);
+
+    private static async Task<RldProcess.Result> SucceedWith(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var result = await RldProcess.RunAsync(args);
+        var result = await RldProcess.RunWithEnvironmentAsync(environment, args);
         Assert.True(result.ExitCode == 0, $"rld {string.Join(' ', args)} exited {result.ExitCode}: {result.Error}");
         return result;
     }
