@@ -34,6 +34,7 @@ public static class EvalCommand
         };
         model.AddTo(command);
         command.Subcommands.Add(LongRunCommand.Create());
+        command.Subcommands.Add(ProgressCommand.Create());
         command.SetAction((parse, cancellationToken) =>
         {
             var weights = InceptionWeightsOption.Resolve(parse.GetValue(inceptionWeights));

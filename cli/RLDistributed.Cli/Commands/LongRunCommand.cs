@@ -45,6 +45,15 @@ public static class LongRunCommand
             LongRunEvaluation.WriteJson(json, runs);
             EvaluationPlots.SaveLongRun(picture, runs);
             Print(runs);
+            var modelMass = LongRunEvaluation.ModelModeMass(loaded, network, parse.GetValue(data), parse.GetValue(model.Seed) ?? loaded.Manifest.Training.Seed, torchDevice);
+            if (modelMass is not null)
+            {
+                var modes = Path.Combine(outputDirectory, "longrun-modes.json");
+                var shares = new LongRunModeShares(modelMass, runs.ToDictionary(pair => pair.Key, pair => pair.Value[^1].ModeShares ?? Array.Empty<double>()));
+                shares.WriteJson(modes);
+                shares.Print(AnsiConsole.Console);
+                AnsiConsole.MarkupLineInterpolated($"wrote [green]{modes}[/]");
+            }
             AnsiConsole.MarkupLineInterpolated($"wrote [green]{json}[/] and [green]{picture}[/]");
             return Task.FromResult(ExitCodes.Ok);
         });

@@ -2,6 +2,7 @@ using RLDistributed.Core.Data;
 using System.Text.Json;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Energy;
+using RLDistributed.Core.Evaluation;
 using RLDistributed.Core.Evaluation.LongRun;
 using static TorchSharp.torch;
 
@@ -31,6 +32,15 @@ public static class LongRunEvaluation
         result["samples"] = runner.Run(fromSamples, steps, every, noiseScale, seed + 1, cancellationToken: cancellationToken, modes: data as GaussianMixture2D);
         return result;
     }
+
+    /// <summary>
+    /// For a 2-D mixture, the share of the model's level-0 mass nearest each mode (quadrature on a fine grid), the
+    /// shares a faithful long-run chain tends to; null for other data.
+    /// </summary>
+    public static double[]? ModelModeMass(LoadedModel model, EnergyNetwork network, string? dataPath, ulong seed, Device device) =>
+        EvaluationData.Open(model, dataPath, 1, seed) is GaussianMixture2D mixture
+            ? ModeMass.OfLevelZero(network, model.Schedule, mixture, device)
+            : null;
 
     /// <summary>Writes the records as {"data": [...], "samples": [...]}.</summary>
     public static void WriteJson(string path, IReadOnlyDictionary<string, IReadOnlyList<LongRunRecord>> runs) =>

@@ -73,6 +73,28 @@ public sealed class CheckpointStore(string root, int keep = 3)
         return new CheckpointSearch(null, skipped);
     }
 
+    /// <summary>
+    /// Every checkpoint that verifies, oldest first (by step), and the ones that did not, with the reason: the run's
+    /// history as far as the kept checkpoints reach.
+    /// </summary>
+    public (IReadOnlyList<VerifiedCheckpoint> Valid, IReadOnlyList<CheckpointException> Skipped) ListVerified(string? runId = null)
+    {
+        var valid = new List<VerifiedCheckpoint>();
+        var skipped = new List<CheckpointException>();
+        foreach (var candidate in Candidates())
+        {
+            try
+            {
+                valid.Add(CheckpointVerifier.Verify(candidate, runId));
+            }
+            catch (CheckpointException e)
+            {
+                skipped.Add(e);
+            }
+        }
+        return (valid.OrderBy(c => c.State.NextStep).ToList(), skipped);
+    }
+
     /// <summary>Checkpoint directories, newest first: the one <c>latest</c> names, then the others by step.</summary>
     private List<string> Candidates()
     {

@@ -55,6 +55,26 @@ public static class EvaluationPlots
         PlotPanels.Save(path, [energy, range, distance]);
     }
 
+    /// <summary>A sample-quality metric of a run's checkpoints against the training step, with modes covered beside it when known.</summary>
+    public static void SaveProgress(string path, string metric, IReadOnlyList<(long Step, double Value, int? ModesCovered)> points)
+    {
+        if (points.Count == 0) throw new ArgumentException("no points", nameof(points));
+        var steps = points.Select(p => (double)p.Step).ToArray();
+        var quality = NewPlot($"{metric} of samples against training (lower is better)", "training step", metric);
+        var line = quality.Add.ScatterLine(steps, points.Select(p => p.Value).ToArray());
+        line.LegendText = metric;
+        line.LineWidth = 2;
+        line.MarkerSize = 8;
+        if (points.All(p => p.ModesCovered is null))
+        {
+            PlotPanels.Save(path, [quality]);
+            return;
+        }
+        var modes = NewPlot("Modes covered (at least half their fair share)", "training step", "modes");
+        modes.Add.ScatterLine(steps, points.Select(p => (double)(p.ModesCovered ?? 0)).ToArray()).LegendText = "modes covered";
+        PlotPanels.Save(path, [quality, modes]);
+    }
+
     /// <summary>
     /// One heat map per level of log p̃_t − max over [−extent, extent]², clipped 20 nats below the peak so the
     /// modes show (the values span hundreds of nats). Grids are [G, G] with row 0 at the top.

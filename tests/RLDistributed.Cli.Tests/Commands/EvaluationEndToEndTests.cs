@@ -14,7 +14,8 @@ public sealed class EvaluationEndToEndTests
     public async Task Toy2D_SampleEvalLongRunPlot_WriteTheirFiguresAndFiles()
     {
         using var run = new ScratchDirectory("rld-eval-");
-        await Succeed("train", "--preset", "toy2d", "--steps", "5", "--batch", "32", "--seed", "4", "--out", run.Path, "--threads", "1");
+        await Succeed("train", "--preset", "toy2d", "--steps", "5", "--batch", "32", "--seed", "4", "--out", run.Path, "--threads", "1",
+            "--checkpoint-every", "2", "--keep-checkpoints", "5");
 
         await Succeed("sample", "--checkpoint", run["model"], "--count", "40", "--out", run["drawn.png"], "--npy", run["drawn.npy"], "--steps", "5", "--threads", "1");
         using (var levels = SKBitmap.Decode(run["drawn-levels.png"])) Assert.True(levels.Width > 6 * levels.Height, "one panel per level, side by side");
@@ -47,6 +48,17 @@ public sealed class EvaluationEndToEndTests
                 Assert.All(longRun.RootElement.GetProperty(start).EnumerateArray(), r => Assert.InRange(r.GetProperty("modesCovered").GetInt32(), 0, 8));
             }
         }
+
+        var progress = await Succeed("eval", "progress", "--checkpoints", run["checkpoints"], "--count", "200", "--threads", "1");
+        Assert.Contains("MMD²", progress.Output);
+        using (var points = JsonDocument.Parse(File.ReadAllText(run["progress.json"])))
+        {
+            var rows = points.RootElement.EnumerateArray().ToArray();
+            Assert.Equal([2L, 4L, 5L], rows.Select(r => r.GetProperty("step").GetInt64()));
+            Assert.All(rows, r => Assert.True(r.GetProperty("value").GetDouble() >= 0));
+            Assert.All(rows, r => Assert.InRange(r.GetProperty("modesCovered").GetInt32(), 0, 8));
+        }
+        using (var curve = SKBitmap.Decode(run["progress.png"])) Assert.True(curve.Height >= 2 * 300, "the metric and the modes covered, one panel each");
 
         var plot = await Succeed("plot", run.Path);
         foreach (var picture in new[] { "training-curves.png", "densities.png", "longrun.png" })
@@ -109,6 +121,37 @@ public sealed class EvaluationEndToEndTests
 
     /// <summary>The environment of a run that must not see a weights file the machine's environment may name.</summary>
     private static Dictionary<string, string> NoWeightsVariable => new() { ["RLD_FID_INCEPTION_WEIGHTS"] = "" };
+
+    [Fact]
+    public async Task FashionMnist_Progress_MeasuresEveryCheckpointAndDrawsOneRowEach()
+    {
+        // Returns early (passes) only when the Debian package dataset-fashion-mnist is not installed.
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist")) return;
+        using var run = new ScratchDirectory("rld-progress-");
+        await Succeed("train", "--preset", "fashion-mnist", "--steps", "2", "--batch", "8", "--out", run.Path, "--threads", "2", "--checkpoint-every", "1");
+        // A damaged checkpoint is named and skipped; the others are measured.
+        Directory.CreateDirectory(Path.Combine(run["checkpoints"], "step-000000003"));
+
+        var progress = await Succeed("eval", "progress", "--checkpoints", run["checkpoints"], "--count", "6", "--data-count", "16", "--steps", "2",
+            "--stats-cache", run["cache"], "--columns", "5", "--threads", "2");
+
+        Assert.Contains("FD-ResNet18", progress.Output);
+        Assert.Contains("skipped", progress.Output);
+        using (var points = JsonDocument.Parse(File.ReadAllText(run["progress.json"])))
+        {
+            var rows = points.RootElement.EnumerateArray().ToArray();
+            Assert.Equal([1L, 2L], rows.Select(r => r.GetProperty("step").GetInt64()));
+            Assert.All(rows, r => Assert.True(r.GetProperty("value").GetDouble() > 0));
+            Assert.All(rows, r => Assert.Equal("FD-ResNet18", r.GetProperty("metric").GetString()));
+        }
+        // 32×32 images with a 2-pixel gap: 5 columns, one row per checkpoint.
+        using (var grid = SKBitmap.Decode(run["progress-samples.png"])) Assert.Equal((5 * 34 + 2, 2 * 34 + 2), (grid.Width, grid.Height));
+        Assert.Single(Directory.GetFiles(run["cache"], "fashion-mnist-FD-ResNet18-*.stats"));
+
+        var empty = await RldProcess.RunAsync("eval", "progress", "--checkpoints", run["cache"]);
+        Assert.NotEqual(0, empty.ExitCode);
+        Assert.Contains("no valid checkpoint", empty.Error);
+    }
 
     private static Dictionary<string, JsonElement> Figures(JsonDocument report) =>
         report.RootElement.GetProperty("figures").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);

@@ -7,6 +7,8 @@ internal static class RldProcess
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
+
     public static Task<Result> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
 
     /// <summary>Runs rld with extra environment variables.</summary>
@@ -21,8 +23,18 @@ internal static class RldProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        // Generous: a loaded 2-core machine runs these several times slower than a quiet one. A child that outlives it
+        // is killed, so that a hung run fails its test instead of running on beside the next ones.
+        using var timeout = new CancellationTokenSource(Limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rld {string.Join(' ', args)} did not finish within {Limit.TotalMinutes} minutes; killed");
+        }
         return new Result(process.ExitCode, await output, await error);
     }
 }

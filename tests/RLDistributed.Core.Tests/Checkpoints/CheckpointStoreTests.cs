@@ -90,6 +90,23 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void ListVerified_GivesEveryValidCheckpointOldestFirst_AndTheDamagedOnesWithTheirReason()
+    {
+        var store = new CheckpointStore(_root, keep: 5);
+        Train(steps: 3, stopAt: 3, store, every: 1);
+        var middle = Path.Combine(_root, "step-000000002");
+        File.Delete(Path.Combine(middle, CheckpointFiles.Manifest));
+
+        var (valid, skipped) = store.ListVerified("run-x");
+
+        Assert.Equal([1L, 3L], valid.Select(c => c.State.NextStep));
+        Assert.Equal([Path.Combine(_root, "step-000000001"), Path.Combine(_root, "step-000000003")], valid.Select(c => c.Directory));
+        var bad = Assert.Single(skipped);
+        Assert.StartsWith(middle, bad.FilePath, StringComparison.Ordinal);
+        Assert.Contains("missing manifest", bad.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void InterruptedSave_LeavesATemporaryDirectory_ThatIsNeverChosen_AndIsRemovedByTheNextSave()
     {
         var store = new CheckpointStore(_root);

@@ -58,11 +58,13 @@ public sealed class LongRunChains(EnergyNetwork energy, DiffusionSchedule schedu
         var flat = x.flatten(1);
         int? covered = null;
         double? near = null;
+        double[]? shares = null;
         if (modes is not null && flat.shape[1] == 2)
         {
             var coverage = ModeCoverage.Measure(modes, flat.cpu().contiguous().data<float>().ToArray());
             covered = coverage.ModesCovered(0.5 / modes.Centres.Count);
             near = coverage.ShareWithin;
+            shares = coverage.ShareByMode;
         }
         return new LongRunRecord(
             step,
@@ -71,6 +73,6 @@ public sealed class LongRunChains(EnergyNetwork energy, DiffusionSchedule schedu
             flat.max().item<float>(),
             flat.abs().gt(1).to(ScalarType.Float64).mean().item<double>(),
             (flat - origin.flatten(1)).square().sum(1).sqrt().to(ScalarType.Float64).mean().item<double>(),
-            covered, near);
+            covered, near, shares);
     }
 }

@@ -9,5 +9,6 @@ namespace RLDistributed.Core.Evaluation.LongRun;
 /// <param name="MeanDistance">Mean Euclidean distance of a chain from its start.</param>
 /// <param name="ModesCovered">For a 2-D mixture: modes holding at least half their fair share of the chains (null otherwise).</param>
 /// <param name="ShareNearModes">For a 2-D mixture: share of chains within 3 mode std of a mode (null otherwise).</param>
+/// <param name="ModeShares">For a 2-D mixture: share of chains nearest each mode, in the mixture's order (null otherwise).</param>
 public sealed record LongRunRecord(int Step, double MeanLogDensity, double MinValue, double MaxValue, double OutOfRangeShare, double MeanDistance,
-    int? ModesCovered = null, double? ShareNearModes = null);
+    int? ModesCovered = null, double? ShareNearModes = null, IReadOnlyList<double>? ModeShares = null);
