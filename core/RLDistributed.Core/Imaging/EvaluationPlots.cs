@@ -52,7 +52,24 @@ public static class EvaluationPlots
             range.Add.ScatterLine(steps, records.Select(r => r.MinValue).ToArray()).LegendText = $"{name} min";
             distance.Add.ScatterLine(steps, records.Select(r => r.MeanDistance).ToArray()).LegendText = name;
         }
-        PlotPanels.Save(path, [energy, range, distance]);
+        // The curves rise to the right: the legend goes where they are not.
+        energy.ShowLegend(ScottPlot.Alignment.LowerRight);
+        distance.ShowLegend(ScottPlot.Alignment.LowerRight);
+        var withModes = runs.Where(pair => pair.Value.Count > 0 && pair.Value.All(r => r.ModeShares is { Count: > 0 })).ToList();
+        if (withModes.Count == 0)
+        {
+            PlotPanels.Save(path, [energy, range, distance]);
+            return;
+        }
+        var (start, chains) = withModes[^1];
+        var modes = NewPlot($"Share of the chains nearest each mode (from {start})", "Langevin step", "share");
+        var modeSteps = chains.Select(r => (double)r.Step).ToArray();
+        for (var k = 0; k < chains[0].ModeShares!.Count; k++)
+        {
+            var mode = k;
+            modes.Add.ScatterLine(modeSteps, chains.Select(r => r.ModeShares![mode]).ToArray()).LegendText = $"mode {mode}";
+        }
+        PlotPanels.Save(path, [energy, range, distance, modes]);
     }
 
     /// <summary>A sample-quality metric of a run's checkpoints against the training step, with modes covered beside it when known.</summary>

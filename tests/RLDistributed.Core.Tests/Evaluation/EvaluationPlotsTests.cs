@@ -66,9 +66,14 @@ public sealed class EvaluationPlotsTests
             EvaluationPlots.SaveLongRun(Path.Combine(directory, "longrun.png"), runs);
             EvaluationPlots.SaveDensities(Path.Combine(directory, "densities.png"), [grid, grid, grid, grid], extent: 1.5);
 
+            var mixtureRecords = records.Select(r => r with { ModeShares = [0.5, 0.3, 0.2] }).ToArray();
+            EvaluationPlots.SaveLongRun(Path.Combine(directory, "longrun-modes.png"), new Dictionary<string, IReadOnlyList<LongRunRecord>> { ["data"] = mixtureRecords });
+
             using var longRun = SKBitmap.Decode(Path.Combine(directory, "longrun.png"));
+            using var longRunModes = SKBitmap.Decode(Path.Combine(directory, "longrun-modes.png"));
             using var densities = SKBitmap.Decode(Path.Combine(directory, "densities.png"));
             Assert.Equal(3 * 320, longRun.Height);
+            Assert.Equal(4 * 320, longRunModes.Height);
             Assert.Equal((3 * 360, 2 * 340), (densities.Width, densities.Height));
             Assert.True(ColouredShare(densities) > 0.2, "the heat maps are missing");
         }
