@@ -66,7 +66,7 @@ public sealed class ObservedGradientReducerTests
         var spans = new List<Activity>();
         using var listener = Listen(spans);
         var started = DateTimeOffset.UtcNow.AddMilliseconds(-50);
-        var overlap = new AllReduceOverlap(BytesSent: 3 << 20, Buckets: 3, BucketsReadyDuringBackward: 2, CommunicationSeconds: 0.004, HiddenSeconds: 0.003, started);
+        var overlap = new AllReduceOverlap(BytesSent: 3 << 20, Buckets: 3, BucketsReadyDuringBackward: 2, CommunicationSeconds: 0.004, HiddenSeconds: 0.003, WindowSeconds: 0.005, started);
         var reducer = new ObservedGradientReducer(new FixedOverlap(overlap), new CollectiveWatchdog(TimeSpan.FromMinutes(1), new FakeTimeProvider(), new RecordingLogger()), "run-a", 1, 0, 4);
 
         var reduction = reducer.BeginOverlapped(CancellationToken.None)!;

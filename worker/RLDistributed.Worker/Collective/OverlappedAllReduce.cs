@@ -16,7 +16,9 @@ namespace RLDistributed.Worker.Collective;
 /// <remarks>
 /// The ring's task touches only the float buffers, never a TorchSharp object; the backward's thread only copies and
 /// signals. A failed bucket ends the ring's task, and <see cref="CompleteAsync"/> rethrows that failure as it was
-/// thrown, as the non-overlapped path would.
+/// thrown, as the non-overlapped path would. The ring's task allocates while the step's no-GC region is in force
+/// (NativeCallGuard); should that spend the budget, a collection can only happen from the backward on, when the
+/// training thread is inside libtorch's backward or copying gradients and has no implicit Scalar in flight.
 /// </remarks>
 public sealed class OverlappedAllReduce : IOverlappedReduction
 {
@@ -25,7 +27,7 @@ public sealed class OverlappedAllReduce : IOverlappedReduction
     private readonly bool[] _delivered;
     private readonly int[] _missing;
     private readonly TaskCompletionSource[] _ready, _reduced;
-    private readonly long[] _started, _finished;
+    private readonly long[] _readyAt, _started, _finished;
     private readonly CancellationTokenSource _stop;
     private readonly Task _communication;
     private int _readyDuringBackward;
@@ -39,6 +41,7 @@ public sealed class OverlappedAllReduce : IOverlappedReduction
         // Asynchronous continuations: the ring's task must never run on the backward's thread.
         _ready = Signals(buckets.Count);
         _reduced = Signals(buckets.Count);
+        _readyAt = new long[buckets.Count];
         _started = new long[buckets.Count];
         _finished = new long[buckets.Count];
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,6 +73,7 @@ public sealed class OverlappedAllReduce : IOverlappedReduction
         var bucket = _buckets.BucketOf(parameter);
         if (--_missing[bucket] == 0)
         {
+            _readyAt[bucket] = Stopwatch.GetTimestamp();
             _readyDuringBackward++;
             _ready[bucket].TrySetResult();
         }
@@ -152,7 +156,8 @@ public sealed class OverlappedAllReduce : IOverlappedReduction
             if (_started[b] < backwardEnded)
                 hidden += Stopwatch.GetElapsedTime(_started[b], Math.Min(_finished[b], backwardEnded)).TotalSeconds;
         }
+        var window = _buckets.Count > 0 && _readyAt[0] != 0 ? Stopwatch.GetElapsedTime(_readyAt[0], backwardEnded).TotalSeconds : 0;
         var started = _buckets.Count > 0 ? DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(_started[0]) : DateTimeOffset.UtcNow;
-        return new AllReduceOverlap(_bytesSent, _buckets.Count, _readyDuringBackward, communication, hidden, started);
+        return new AllReduceOverlap(_bytesSent, _buckets.Count, _readyDuringBackward, communication, hidden, window, started);
     }
 }

@@ -158,7 +158,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                         lastHash = done.ParameterHash ?? lastHash;
                         WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
                         WorkerLog.StepTimings(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.BackwardSeconds, done.Overlap?.CommunicationSeconds ?? done.AllReduceSeconds,
-                            done.Overlap?.HiddenSeconds ?? 0, done.AllReduceSeconds, done.Overlap is not null);
+                            done.Overlap?.HiddenSeconds ?? 0, done.Overlap?.WindowSeconds ?? 0, done.AllReduceSeconds, done.Overlap is not null);
                         if (checkpoints is not null && (_held == steps || (_spec.CheckpointEvery > 0 && _held % _spec.CheckpointEvery == 0)))
                             checkpoints.Save(() => CheckpointContents.Capture(trainer, _held, assignment.RunId, assignment.WorldSize, _spec, _dataset!));
                         if (reporter.Send(Report(assignment, step, done), stopRun.Token) is { } ack) Obey(ack, generation);
