@@ -77,9 +77,26 @@ public sealed class OverlappedAllReduceTests
     }
 
     [Fact]
-    public void BeginOverlapped_OffOrAloneInTheRing_NoOverlappedReduction()
+    public async Task TrainStepAsync_CancelledBeforeTheBackward_CancellationComesOutAndNoBucketWasSent()
     {
+        await using var ring = await Ring.CreateAsync(RingTransportKind.Tcp, 2, TrainingRank.RingOptions);
+        using var rank = new TrainingRank(ring.Transports[0], 0, 2, overlap: true);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rank.Distributed.TrainStepAsync(0, cancelled.Token));
+
+        Assert.Equal(0, rank.AllReduce.NextSequence);
+    }
+
+    [Fact]
+    public async Task BeginOverlapped_OffOrAloneInTheRing_NoOverlappedReduction()
+    {
+        await using var ring = await Ring.CreateAsync(RingTransportKind.Tcp, 2, TrainingRank.RingOptions);
+        using var off = new TrainingRank(ring.Transports[0], 0, 2, overlap: false);
         using var alone = new TrainingRank(null!, 0, 1, overlap: true);
+
+        Assert.Null(off.Reducer.BeginOverlapped(CancellationToken.None));
         Assert.Null(alone.Reducer.BeginOverlapped(CancellationToken.None));
     }
 
