@@ -27,7 +27,7 @@ public static class WorkerCommand
         var metricsPort = new Option<int?>("--metrics-port") { Description = "HTTP/1.1 port of /metrics in Prometheus text (0: any free port; or Rld:Worker:MetricsPort; default: none)" };
         var overlap = new Option<string>("--allreduce-overlap")
         {
-            Description = "All-reduce each gradient bucket while the backward computes the rest: true or false (or Rld:Worker:AllReduceOverlap; default false; the same sums either way)",
+            Description = "All-reduce each gradient bucket while the backward computes the rest: true or false (or Rld:Worker:AllReduceOverlap; default true; the same sums either way)",
             DefaultValueFactory = _ => WorkerOptions.DefaultAllReduceOverlap ? "true" : "false",
         };
         overlap.OneOf("true", "false");
