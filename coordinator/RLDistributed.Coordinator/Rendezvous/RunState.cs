@@ -204,12 +204,16 @@ public sealed class RunState
             if (request.Generation != _generation) return; // it finished in a generation that no longer exists: it rejoins
             member.Left = true;
             member.Completed = true;
+            member.LastStep = Math.Max(member.LastStep, request.Step);
             var seated = _members.Where(m => m.Rank >= 0).ToList();
             if (_phase == RunPhase.Running && seated.All(m => m.Completed))
             {
                 _phase = RunPhase.Completed;
-                _journal?.Append(new JournalEntry { Kind = "completed", RunId = _options.RunId, Generation = _generation, Step = _ledger.LastStep, Utc = _time.GetUtcNow() });
-                CoordinatorLog.RunCompleted(_logger, _options.RunId, _ledger.LastStep);
+                // From the ranks' own word: the ledger lags when the last steps' reports were skipped or lost.
+                _ledger.Complete(seated.Min(m => m.LastStep));
+                var lastStep = _ledger.LastStep;
+                _journal?.Append(new JournalEntry { Kind = "completed", RunId = _options.RunId, Generation = _generation, Step = lastStep, Utc = _time.GetUtcNow() });
+                CoordinatorLog.RunCompleted(_logger, _options.RunId, lastStep);
                 _finished.TrySetResult(RunPhase.Completed);
             }
         }

@@ -4,7 +4,10 @@ namespace RLDistributed.Coordinator.Rendezvous;
 
 /// <summary>
 /// Combines the ranks' reports of each step: the global loss is the sum of the ranks' shares; parameter
-/// hashes of one step must all be equal. Keeps only steps still waiting for a rank.
+/// hashes of one step must all be equal. Keeps only steps still waiting for a rank that can still come: a rank
+/// reports its steps in order, one report at a time, and skips some while the coordinator is slow (StepReporter), so
+/// a step older than every rank's latest report will never combine and is dropped; otherwise a long run would hold
+/// every step some rank skipped.
 /// </summary>
 internal sealed class StepLedger(int worldSize)
 {
@@ -12,9 +15,13 @@ internal sealed class StepLedger(int worldSize)
 
     private const int RecentSteps = 100;
     private readonly Dictionary<long, List<StepReport>> _pending = [];
+    private readonly Dictionary<int, long> _latestByRank = [];
     private readonly Queue<double> _recentSeconds = new();
 
     public long LastStep { get; private set; }
+
+    /// <summary>Steps with some but not all ranks' reports.</summary>
+    public int PendingSteps => _pending.Count;
 
     public double LastLoss { get; private set; }
 
@@ -34,6 +41,13 @@ internal sealed class StepLedger(int worldSize)
     {
         _worldSize = worldSize;
         _pending.Clear();
+        _latestByRank.Clear();
+    }
+
+    /// <summary>The run ended at <paramref name="step"/> by every rank's word, whether or not its report combined.</summary>
+    public void Complete(long step)
+    {
+        if (step > LastStep) LastStep = step;
     }
 
     public (CombinedStep? Combined, string? HashMismatch) Add(StepReport report)
@@ -41,6 +55,8 @@ internal sealed class StepLedger(int worldSize)
         if (!_pending.TryGetValue(report.Step, out var reports)) _pending[report.Step] = reports = [];
         if (reports.Any(r => r.Rank == report.Rank)) return (null, null); // a retried report counts once
         reports.Add(report);
+        _latestByRank[report.Rank] = Math.Max(report.Step, _latestByRank.GetValueOrDefault(report.Rank));
+        DropStepsNoRankCanComplete();
         if (!report.ParameterHash.IsEmpty)
         {
             var other = reports.Find(r => !r.ParameterHash.IsEmpty && !r.ParameterHash.Equals(report.ParameterHash));
@@ -58,5 +74,12 @@ internal sealed class StepLedger(int worldSize)
             LastLoss = combined.Loss;
         }
         return (combined, null);
+    }
+
+    private void DropStepsNoRankCanComplete()
+    {
+        if (_latestByRank.Count < _worldSize) return;
+        var everyRankPast = _latestByRank.Values.Min();
+        foreach (var step in _pending.Keys.Where(s => s < everyRankPast).ToList()) _pending.Remove(step);
     }
 }

@@ -89,6 +89,23 @@ public sealed class RendezvousTests
     }
 
     [Fact]
+    public async Task Leave_TheLastStepsReportsWereSkipped_TheRunCompletesAtTheStepTheRanksDid()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        await fixture.JoinAllAsync(2);
+        // Both ranks report step 1; then each skips a different step (its previous report was still in flight),
+        // so neither step 2 nor step 3 combines, and the ranks leave having done 3 steps.
+        foreach (var (rank, step) in new[] { (0, 1), (1, 1), (0, 2), (1, 3) })
+            await fixture.Client.ReportStepAsync(new StepReport { RunId = "run-a", Generation = 1, Rank = rank, Step = step, Loss = 0.25 });
+        Assert.Equal(1, (await fixture.Client.GetStatusAsync(new StatusRequest())).LastStep);
+        foreach (var rank in new[] { 0, 1 })
+            await fixture.Client.LeaveAsync(new LeaveRequest { RunId = "run-a", Generation = 1, Rank = rank, Completed = true, Step = 3 });
+
+        Assert.Equal(RunPhase.Completed, await fixture.Coordinator.Finished);
+        Assert.Equal(3, (await fixture.Client.GetStatusAsync(new StatusRequest())).LastStep);
+    }
+
+    [Fact]
     public async Task Liveness_SilentWorkerBelowTheMinimum_IsDeclaredDeadAndTheRunFails()
     {
         // Fake time: the verdict depends on the beats and the clock alone, not on how loaded the machine is.

@@ -1,0 +1,50 @@
+using RLDistributed.Coordinator.Rendezvous;
+using RLDistributed.Protos.V1;
+
+namespace RLDistributed.Coordinator.Tests.Rendezvous;
+
+public sealed class StepLedgerTests
+{
+    [Fact]
+    public void RanksThatSkipDifferentSteps_LeaveOnlyStepsThatCanStillCombine()
+    {
+        var ledger = new StepLedger(2);
+        var combined = new List<long>();
+        // Rank 0 reports every step; rank 1 only every third (its reporter skips while a report is in flight).
+        for (long step = 1; step <= 3000; step++)
+        {
+            foreach (var rank in step % 3 == 0 ? new[] { 0, 1 } : [0])
+            {
+                if (ledger.Add(new StepReport { Rank = rank, Step = step, Loss = 0.5 }).Combined is { } done) combined.Add(done.Step);
+            }
+            Assert.True(ledger.PendingSteps <= 3, $"{ledger.PendingSteps} steps pending at step {step}");
+        }
+
+        Assert.Equal(1000, combined.Count);
+        Assert.Equal(3000, ledger.LastStep);
+        Assert.Equal(1.0, ledger.LastLoss, 12);
+    }
+
+    [Fact]
+    public void AStepOneRankHasNotReachedYet_StaysPending()
+    {
+        var ledger = new StepLedger(2);
+        ledger.Add(new StepReport { Rank = 0, Step = 5 });
+        ledger.Add(new StepReport { Rank = 0, Step = 6 });
+        ledger.Add(new StepReport { Rank = 1, Step = 5 });
+
+        Assert.Equal(1, ledger.PendingSteps);
+        Assert.Equal(6, ledger.Add(new StepReport { Rank = 1, Step = 6 }).Combined!.Step);
+    }
+
+    [Fact]
+    public void Complete_MovesTheLastStepForwardOnly()
+    {
+        var ledger = new StepLedger(1);
+        ledger.Add(new StepReport { Rank = 0, Step = 7 });
+        ledger.Complete(5);
+        Assert.Equal(7, ledger.LastStep);
+        ledger.Complete(9);
+        Assert.Equal(9, ledger.LastStep);
+    }
+}
