@@ -16,6 +16,7 @@ namespace RLDistributed.IntegrationTests;
 public sealed class TlsClusterTests
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
+    private const string StepDelayMilliseconds = "1000";
 
     [Fact]
     public async Task MutualTls_RunCompletes_ClientCertificateOfAnotherCaIsRefusedEverywhere()
@@ -38,7 +39,9 @@ public sealed class TlsClusterTests
         await cluster.StartCoordinatorAsync(workers: 2);
         Assert.StartsWith("https://", cluster.Url, StringComparison.Ordinal);
         var ports = new[] { FreePort(), FreePort() };
-        cluster.StartWorker(null, "--collective-port", ports[0].ToString(), "--data-port", ports[1].ToString());
+        // The probes below need the workers still up after step 2: 30 toy2d steps can be over in a second or two,
+        // so every step is held for a moment (the slower rank sets the pace of both).
+        cluster.StartWorker(null, "--collective-port", ports[0].ToString(), "--data-port", ports[1].ToString(), "--debug-step-delay", StepDelayMilliseconds);
         cluster.StartWorker();
         await cluster.Workers[0].WaitForLineAsync(" step 2:", RunTimeout);
 
