@@ -21,6 +21,7 @@ public static class ProgressCommand
         var checkpoints = new Option<string>("--checkpoints") { Description = "A run's checkpoint folder (e.g. runs/fashion-mnist/checkpoints)", Required = true };
         var count = CommonOptions.Positive<int>("--count", "Samples drawn from every checkpoint (default 256 for images, 2000 for 2-D)");
         var dataCount = CommonOptions.Positive<int>("--data-count", "Data images whose ResNet18 statistics FD compares with (default 1000)");
+        var every = CommonOptions.Positive<long>("--every", "Measure only the checkpoints whose step is a multiple of N, and the newest (default: every kept checkpoint)");
         var columns = CommonOptions.InRange("--columns", "Samples per checkpoint in progress-samples.png (default 12)", 1, 64);
         var steps = EvaluationOptions.LangevinSteps();
         var data = new Option<string?>("--data") { Description = "Image data directory (as for rld train)" };
@@ -34,7 +35,7 @@ public static class ProgressCommand
 
         var command = new Command("progress", "Sample quality of every kept checkpoint of a run (FD-ResNet18 for images, MMD² for 2-D), as a table and pictures")
         {
-            checkpoints, count, dataCount, columns, steps, data, statsCache, output, seed, noiseScale, raw, threads, device,
+            checkpoints, every, count, dataCount, columns, steps, data, statsCache, output, seed, noiseScale, raw, threads, device,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -43,6 +44,8 @@ public static class ProgressCommand
             var (valid, skipped) = new CheckpointStore(folder).ListVerified();
             foreach (var bad in skipped) AnsiConsole.MarkupLineInterpolated($"[yellow]skipped {bad.FilePath}: {bad.Problem}[/]");
             if (valid.Count == 0) throw new CliUsageException("--checkpoints", $"{folder}: no valid checkpoint (step-N folders with a verified manifest)");
+            if (parse.GetValue(every) is { } interval)
+                valid = valid.Where((c, i) => c.State.NextStep % interval == 0 || i == valid.Count - 1).ToList();
 
             var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));
             var settings = new ProgressSettings

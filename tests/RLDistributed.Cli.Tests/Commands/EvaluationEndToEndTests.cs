@@ -59,6 +59,10 @@ public sealed class EvaluationEndToEndTests
             Assert.All(rows, r => Assert.InRange(r.GetProperty("modesCovered").GetInt32(), 0, 8));
         }
         using (var curve = SKBitmap.Decode(run["progress.png"])) Assert.True(curve.Height >= 2 * 300, "the metric and the modes covered, one panel each");
+        // --every: the checkpoints at multiples of 4, and the newest.
+        await Succeed("eval", "progress", "--checkpoints", run["checkpoints"], "--count", "50", "--threads", "1", "--every", "4");
+        using (var points = JsonDocument.Parse(File.ReadAllText(run["progress.json"])))
+            Assert.Equal([4L, 5L], points.RootElement.EnumerateArray().Select(r => r.GetProperty("step").GetInt64()));
 
         var plot = await Succeed("plot", run.Path);
         foreach (var picture in new[] { "training-curves.png", "densities.png", "longrun.png" })
