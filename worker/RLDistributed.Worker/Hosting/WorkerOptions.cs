@@ -8,13 +8,6 @@ public sealed record WorkerOptions
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Rld:Worker";
 
-    /// <summary>
-    /// The default of <see cref="AllReduceOverlap"/>: on. Measured with <c>rld bench overlap</c> on 2 cores shared by
-    /// both ranks (bench/RESULTS.md): the backward hid about half of fashion-mnist's all-reduce and the step waited
-    /// half as long for it, with the step time unchanged within the noise and the same parameters bit for bit.
-    /// </summary>
-    public const bool DefaultAllReduceOverlap = true;
-
     /// <summary>The coordinator's address, e.g. http://coordinator:50051.</summary>
     [Required] public required Uri Coordinator { get; init; }
 
@@ -62,13 +55,6 @@ public sealed record WorkerOptions
 
     /// <summary>Port of the HTTP/1.1 metrics endpoint, GET /metrics in Prometheus text (0: any free port; null: none). Default null.</summary>
     [Range(0, 65535)] public int? MetricsPort { get; init; }
-
-    /// <summary>
-    /// Start each gradient bucket's all-reduce as soon as the backward has finished its gradients, while autograd
-    /// computes the rest, instead of after the backward. The sums are bitwise the same either way, so ranks may differ;
-    /// off is the fallback and the baseline of <c>rld bench overlap</c>. Default true (see <see cref="DefaultAllReduceOverlap"/>).
-    /// </summary>
-    public bool AllReduceOverlap { get; init; } = DefaultAllReduceOverlap;
 
     /// <summary>An all-reduce still running after this long is reported as stuck, with the rank and its sequence number. Default 120 s.</summary>
     public TimeSpan CollectiveDeadline { get; init; } = TimeSpan.FromSeconds(120);
