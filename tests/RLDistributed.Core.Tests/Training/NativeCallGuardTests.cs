@@ -6,7 +6,7 @@ namespace RLDistributed.Core.Tests.Training;
 
 /// <summary>
 /// The no-GC region that training steps share: kept across steps that allocate little, renewed (after the pending
-/// finalizers) once half its budget is spent, never renewed under a step that is still inside. The region is the
+/// finalizers) once an eighth of its budget is spent, never renewed under a step that is still inside. The region is the
 /// process's, so these tests run alone (<see cref="ProcessWideGcCollection"/>): another test's allocations would
 /// spend the budget they count.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class NativeCallGuardTests
     }
 
     [Fact]
-    public void Enter_HalfTheBudgetAllocatedSinceTheRegionStarted_RenewsTheRegion()
+    public void Enter_AnEighthOfTheBudgetAllocatedSinceTheRegionStarted_RenewsTheRegion()
     {
         StartFreshRegion();
         var started = NativeCallGuard.RegionsStarted;
@@ -74,7 +74,7 @@ public sealed class NativeCallGuardTests
         Assert.True(finalized.Value);
     }
 
-    /// <summary>Spends more than half of any region in force, then steps once: the step renews the region.</summary>
+    /// <summary>Spends more than an eighth of any region in force, then steps once: the step renews the region.</summary>
     private static void StartFreshRegion()
     {
         Allocate(NativeCallGuard.RenewAfterBytes + (1 << 20));
