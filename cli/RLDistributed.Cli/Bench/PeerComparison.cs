@@ -12,21 +12,22 @@ namespace RLDistributed.Cli.Bench;
 /// </summary>
 public static class PeerComparison
 {
-    /// <summary>Median of the per-round medians, ours and the peer's.</summary>
-    public static async Task<PeerComparisonResult> RunAsync(string python, string preset, string schedulePath, int batch, int threads, int repeats, int rounds,
-        CancellationToken cancellationToken)
+    /// <summary>Median of the per-round medians, ours and the peer's; both sides run the same untimed warm-up iterations.</summary>
+    public static async Task<PeerComparisonResult> RunAsync(string python, string preset, string schedulePath, int batch, int threads, int warmup, int repeats,
+        int rounds, CancellationToken cancellationToken)
     {
         var (self, prefix) = ChildJson.Self();
         var ours = new List<double>();
         var theirs = new List<double>();
         var count = threads.ToString(CultureInfo.InvariantCulture);
+        var warmupText = warmup.ToString(CultureInfo.InvariantCulture);
         for (var round = 0; round < rounds; round++)
         {
             var step = await ChildJson.RunAsync<StepBenchResult>(self, [.. prefix, "bench", "step", "--preset", preset, "--batch", batch.ToString(CultureInfo.InvariantCulture),
-                "--threads", count, "--warmup", "1", "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--json"], null, cancellationToken).ConfigureAwait(false);
+                "--threads", count, "--warmup", warmupText, "--repeats", repeats.ToString(CultureInfo.InvariantCulture), "--json"], null, cancellationToken).ConfigureAwait(false);
             ours.Add(step.MedianMs);
             var peer = await ChildJson.RunAsync<PeerStep>(python, [ScriptFor(preset), "--schedule", schedulePath, "--batch", batch.ToString(CultureInfo.InvariantCulture),
-                "--threads", count, "--warmup", "1", "--repeats", repeats.ToString(CultureInfo.InvariantCulture)],
+                "--threads", count, "--warmup", warmupText, "--repeats", repeats.ToString(CultureInfo.InvariantCulture)],
                 new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = count, ["OMP_NUM_THREADS"] = count }, cancellationToken).ConfigureAwait(false);
             theirs.Add(peer.MedianMs);
         }
