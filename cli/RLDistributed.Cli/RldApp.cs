@@ -15,6 +15,8 @@ public static class RldApp
     /// <summary>Parses and runs one command line.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before any tensor exists: libtorch's storage then stays in the heap between steps (NativeHeapSettings).
+        NativeHeapSettings.Apply();
         var root = new RootCommand("rld: train and sample energy-based models by Diffusion Recovery Likelihood");
         foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
 

@@ -31,7 +31,7 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
                 var batch = name == "toy2d" ? 1024 : 16;
                 progress($"step {name} batch {batch}, {threads} thread(s)");
                 var step = await ChildJson.RunAsync<StepBenchResult>(self, [.. prefix, "bench", "step", "--preset", name, "--batch", Text(batch), "--threads", Text(threads),
-                    "--repeats", quick ? "3" : "10", "--json"], null, cancellationToken).ConfigureAwait(false);
+                    "--warmup", Text(WarmupIterations(name)), "--repeats", quick ? "3" : "10", "--json"], null, cancellationToken).ConfigureAwait(false);
                 report.Steps.Add(new StepTiming(name, batch, threads, step.MedianMs, step.MinMs, step.MaxMs));
             }
         }
@@ -124,10 +124,8 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
                     var image = preset != "toy2d";
                     try
                     {
-                        // Image iterations take about a second: with one warm-up and two timed ones the median still held
-                        // the second iteration's warm-up cost (rld 1666 ms against 868 ms in the iteration table of the same run).
                         report.PyTorch.Add(await PeerComparison.RunAsync(python, preset, schedule, image ? 16 : 1024, threads,
-                            warmup: image && !quick ? 3 : 1, repeats: image ? (quick ? 2 : 5) : quick ? 3 : 10, rounds: quick ? 1 : 3,
+                            warmup: WarmupIterations(preset), repeats: image ? (quick ? 2 : 5) : quick ? 3 : 10, rounds: quick ? 1 : 3,
                             cancellationToken).ConfigureAwait(false));
                     }
                     catch (InvalidOperationException e) when (e.Message.Contains("No module named 'torch'", StringComparison.Ordinal))
@@ -143,6 +141,14 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
             File.Delete(schedule);
         }
     }
+
+    /// <summary>
+    /// Untimed iterations before the timed ones, the same for rld and its PyTorch peer. A fresh rld process needs more than
+    /// PyTorch: per-iteration times of toy2d (batch 1024, one thread) went 263, 128, 116, 110, 91 … and settled after about
+    /// a dozen (PyTorch: 202, then steady from the second), fashion-mnist after about five; with one warm-up the toy2d median
+    /// held that ramp (144 ms against 88–90 ms after 20).
+    /// </summary>
+    private int WarmupIterations(string preset) => preset == "toy2d" ? (quick ? 5 : 20) : quick ? 1 : 5;
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -50,9 +50,10 @@ public static class SuiteReportWriter
         if (report.PyTorchSkipped is { } reason) md.AppendLine($"Skipped: {reason}.");
         else
         {
-            md.AppendLine("| preset | batch | threads | rld | PyTorch | rld / PyTorch |");
-            md.AppendLine("|---|---|---|---|---|---|");
-            foreach (var p in report.PyTorch) md.AppendLine(Invariant($"| {p.Preset} | {p.Batch} | {p.Threads} | {p.RldMs:F1} ms | {p.PyTorchMs:F1} ms | {p.Ratio:F2} |"));
+            md.AppendLine("| preset | batch | threads | rld | PyTorch | PyTorch's OpenBLAS threads | rld / PyTorch |");
+            md.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var p in report.PyTorch)
+                md.AppendLine(Invariant($"| {p.Preset} | {p.Batch} | {p.Threads} | {p.RldMs:F1} ms | {p.PyTorchMs:F1} ms | {p.PyTorchBlasThreads} | {p.Ratio:F2} |"));
         }
         md.AppendLine();
         md.AppendLine(Invariant($"**All-reduce** (raw single-stream loopback TCP in the same run: {report.RawTcpMBps:F0} MB/s; target tcp ≥ 80%, grpc ≥ 40%)"));

@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using RLDistributed.Core.Training;
+
+namespace RLDistributed.Core.Tests.Training;
+
+/// <summary>
+/// The malloc thresholds a training process sets at start-up, checked by what they are for: blocks of a step's size,
+/// freed and taken again, must not fault their pages in again. Counted with the thread's own minor-fault counter on
+/// one dedicated thread (/proc/thread-self/stat). The settings are the process's, so the class runs alone (<see cref="ProcessWideGcCollection"/>).
+/// </summary>
+[Collection(ProcessWideGcCollection.Name)]
+public sealed class NativeHeapSettingsTests
+{
+    private const int BlockBytes = 8 << 20;
+    private const int BlocksPerCycle = 4;
+    private const int PageBytes = 4096;
+    private const int PagesPerCycle = BlocksPerCycle * BlockBytes / PageBytes;
+
+    [Fact]
+    public void Set_TheTrainingThresholds_KeepFreedBlocksFaultedIn_WhereSmallFixedThresholdsFaultEveryCycle()
+    {
+        try
+        {
+            // glibc's initial values, fixed: every 8 MiB block is mmapped and unmapped again.
+            Assert.True(NativeHeapSettings.Set(128 * 1024, 128 * 1024));
+            var untuned = FaultsOfLaterCycles();
+
+            Assert.True(NativeHeapSettings.Set(NativeHeapSettings.MmapThresholdBytes, NativeHeapSettings.TrimThresholdBytes));
+            var tuned = FaultsOfLaterCycles();
+
+            Assert.True(untuned > 3 * PagesPerCycle / 2, $"{untuned} faults in 3 cycles of {PagesPerCycle} pages with small thresholds");
+            Assert.True(tuned < PagesPerCycle / 10, $"{tuned} faults in 3 cycles of {PagesPerCycle} pages with the training thresholds");
+        }
+        finally
+        {
+            NativeHeapSettings.Set(NativeHeapSettings.MmapThresholdBytes, NativeHeapSettings.TrimThresholdBytes);
+        }
+    }
+
+    [Fact]
+    public void Apply_OnLinux_SetsTheThresholdsUnlessAMallocVariableIsSet()
+    {
+        var overridden = NativeHeapSettings.EnvironmentOverrides.Any(name => Environment.GetEnvironmentVariable(name) is { Length: > 0 });
+
+        Assert.Equal(overridden ? NativeHeapTuning.LeftToEnvironment : NativeHeapTuning.Applied, NativeHeapSettings.Apply());
+    }
+
+    /// <summary>Minor faults of cycles 2–4 (the first cycle may fault the heap in) of allocate, touch every page, free.</summary>
+    private static long FaultsOfLaterCycles()
+    {
+        long faults = 0;
+        var thread = new Thread(() =>
+        {
+            Cycle();
+            var before = ThreadMinorFaults();
+            for (var i = 0; i < 3; i++) Cycle();
+            faults = ThreadMinorFaults() - before;
+        });
+        thread.Start();
+        thread.Join();
+        return faults;
+    }
+
+    private static void Cycle()
+    {
+        // AllocHGlobal is malloc on Linux, the allocator libtorch uses.
+        var blocks = new nint[BlocksPerCycle];
+        for (var b = 0; b < BlocksPerCycle; b++)
+        {
+            blocks[b] = Marshal.AllocHGlobal(BlockBytes);
+            for (var offset = 0; offset < BlockBytes; offset += PageBytes) Marshal.WriteByte(blocks[b], offset, 1);
+        }
+        for (var b = BlocksPerCycle - 1; b >= 0; b--) Marshal.FreeHGlobal(blocks[b]);
+    }
+
+    private static long ThreadMinorFaults()
+    {
+        // This thread's own counter (field 10, minflt, of /proc/thread-self/stat), whatever other threads do meanwhile.
+        var stat = File.ReadAllText("/proc/thread-self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
