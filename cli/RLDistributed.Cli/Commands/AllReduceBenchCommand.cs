@@ -30,12 +30,13 @@ public static class AllReduceBenchCommand
             var kinds = parse.GetValue(transports)!;
             if (kinds.Any(k => k is not ("tcp" or "grpc"))) throw new CliUsageException("--transports", "transports are tcp and grpc");
 
-            var table = new Table().AddColumns("transport", "N", "MiB", "median ms", "algbw MB/s", "busbw MB/s", "busbw / raw TCP");
+            var table = new Table().AddColumns("transport", "N", "MiB", "median ms", "algbw MB/s", "busbw MB/s", "busbw / raw TCP", "raw ring MB/s", "busbw / raw ring");
             var (raw, results) = await AllReduceBenchmark.RunAsync(kinds, worldSizes, mebibytes, parse.GetValue(repeats) ?? 5,
                 r => AnsiConsole.MarkupLineInterpolated($"  {r.Transport} N={r.Workers} {r.Bytes >> 20} MiB: busbw {r.BusBandwidthMBps:F0} MB/s"), cancellationToken);
             foreach (var r in results)
                 table.AddRow(r.Transport, r.Workers.ToString(), (r.Bytes >> 20).ToString(), (r.MedianSeconds * 1000).ToString("F1"),
-                    r.AlgorithmBandwidthMBps.ToString("F0"), r.BusBandwidthMBps.ToString("F0"), r.BusBandwidthOfRawTcp.ToString("P0"));
+                    r.AlgorithmBandwidthMBps.ToString("F0"), r.BusBandwidthMBps.ToString("F0"), r.BusBandwidthOfRawTcp.ToString("P0"),
+                    r.RawRingMBps.ToString("F0"), r.BusBandwidthOfRawRing.ToString("P0"));
             AnsiConsole.MarkupLineInterpolated($"raw single-stream loopback TCP (same run, median of 3): [bold]{raw:F0} MB/s[/]");
             AnsiConsole.Write(table);
 
@@ -47,7 +48,8 @@ public static class AllReduceBenchCommand
                 benchmark = "allreduce",
                 method = "N ranks in one process on 127.0.0.1, each with its own worker endpoints and transport, as workers build them; "
                     + "one warm-up all-reduce, then the median of the timed repeats of all ranks together; algbw = bytes/time, busbw = algbw*2(N-1)/N "
-                    + "(nccl-tests); raw TCP = one blocking socket stream, 1 MiB writes, 256 MiB, median of 3 runs (before and after) in the same process",
+                    + "(nccl-tests); raw TCP = one blocking socket stream, 1 MiB writes, 256 MiB, median of 3 runs (before and after) in the same process; "
+                    + "raw ring = N blocking socket streams on loopback in a ring, every rank sending 256 MiB to its successor at once, MB/s per rank, median of 3 runs (before and after)",
                 machine = new { Environment.MachineName, Environment.ProcessorCount, os = Environment.OSVersion.ToString(), runtime = Environment.Version.ToString() },
                 utc = DateTime.UtcNow,
                 rawTcpMBps = raw,

@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using RLDistributed.Hosting.Security;
 
@@ -11,7 +9,7 @@ namespace RLDistributed.Worker.Collective;
 
 /// <summary>
 /// The tcp data plane: one socket to the right neighbour (sends) and one accepted from the left (receives),
-/// each chunk a 40-byte header and raw little-endian floats, written from pooled buffers. With TLS configured
+/// each chunk a 40-byte header and raw little-endian floats, written from and read into the caller's floats in place. With TLS configured
 /// (the listener's <see cref="RunSecurity"/>) both are SslStreams authenticated against the run's CA.
 /// </summary>
 public sealed class TcpRingTransport : IRingTransport
@@ -23,6 +21,8 @@ public sealed class TcpRingTransport : IRingTransport
     private readonly RingIdentity _identity;
     private readonly int _maxChunkFloats;
     private readonly byte[] _receiveHeader = new byte[TcpWire.FrameHeaderBytes];
+    // One send at a time (IRingTransport), so one header buffer serves them all.
+    private readonly byte[] _sendHeader = new byte[TcpWire.FrameHeaderBytes];
 
     private TcpRingTransport(Stream right, Stream left, RingIdentity identity, int maxChunkFloats)
     {
@@ -96,18 +96,10 @@ public sealed class TcpRingTransport : IRingTransport
             throw new ArgumentException($"Header length {header.Length} differs from the data length {data.Length}.", nameof(header));
         }
 
-        var total = TcpWire.FrameHeaderBytes + (data.Length * sizeof(float));
-        var frame = ArrayPool<byte>.Shared.Rent(total);
-        try
-        {
-            TcpWire.EncodeFrameHeader(frame, header);
-            MemoryMarshal.AsBytes(data.Span).CopyTo(frame.AsSpan(TcpWire.FrameHeaderBytes));
-            await _right.WriteAsync(frame.AsMemory(0, total), ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
+        // The header from a small per-transport buffer, the floats in place: no copy of the payload.
+        TcpWire.EncodeFrameHeader(_sendHeader, header);
+        await _right.WriteAsync(_sendHeader, ct).ConfigureAwait(false);
+        await _right.WriteAsync(FloatBytes.Of(data), ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -128,17 +120,7 @@ public sealed class TcpRingTransport : IRingTransport
         }
 
         expected.EnsureMatches(actual);
-        var bytes = destination.Length * sizeof(float);
-        var payload = ArrayPool<byte>.Shared.Rent(bytes);
-        try
-        {
-            await TcpSocketTuning.ReceiveExactlyAsync(_left, payload.AsMemory(0, bytes), ct).ConfigureAwait(false);
-            payload.AsSpan(0, bytes).CopyTo(MemoryMarshal.AsBytes(destination.Span));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(payload);
-        }
+        await TcpSocketTuning.ReceiveExactlyAsync(_left, FloatBytes.Of(destination), ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
