@@ -55,6 +55,39 @@ public sealed partial class DistributedTrainingTests
         Assert.Equal(Hash(run.Sub("n2")), Hash(run.Sub("n2-grpc")));
     }
 
+    [Fact]
+    public async Task TrainWorkers_AllReduceOverlapOn_SameParametersBitwiseAsOff_WithBucketsReducedDuringTheBackward()
+    {
+        // Three workers (the bucket layout then decides each sum's order) and 16 KiB buckets: toy2d's 188 KiB gradient
+        // in 12 of them, so that the backward finishes some buckets long before it returns.
+        using var run = new RunDirectory();
+        var debug = new Dictionary<string, string> { ["RLD_LOG_LEVEL"] = "Debug" };
+        var results = new Dictionary<string, Rld.Result>();
+        foreach (var setting in new[] { "false", "true" })
+            results[setting] = await Rld.RunInAsync(null, debug, RunTimeout, "train", "--preset", "toy2d", "--steps", "10", "--batch", "48", "--seed", "3",
+                "--workers", "3", "--bucket-kib", "16", "--allreduce-overlap", setting, "--run-id", $"overlap-{setting}", "--out", run.Sub(setting));
+        Assert.All(results, r => Assert.True(r.Value.ExitCode == 0, r.Key + ": " + r.Value.Output + r.Value.Error + ClusterLog(run.Sub(r.Key))));
+
+        Assert.Equal(Hash(run.Sub("false")), Hash(run.Sub("true")));
+        var off = StepTimings(run.Sub("false"));
+        var on = StepTimings(run.Sub("true"));
+        Assert.Equal(30, off.Count);
+        Assert.Equal(30, on.Count);
+        Assert.All(off, t => Assert.False(t.Overlapped));
+        Assert.All(on, t => Assert.True(t.Overlapped));
+        // Bucket 0 was complete before the backward returned, and the ring had worked on it by then.
+        Assert.Contains(on, t => t.WindowSeconds > 0 && t.HiddenSeconds > 0);
+    }
+
+    private static List<(bool Overlapped, double WindowSeconds, double HiddenSeconds)> StepTimings(string output) =>
+        File.ReadAllLines(Path.Combine(output, "cluster.log"))
+            .Select(line => StepTimingsLine().Match(line))
+            .Where(m => m.Success)
+            .Select(m => (bool.Parse(m.Groups[4].Value), Seconds(m.Groups[3].Value), Seconds(m.Groups[2].Value)))
+            .ToList();
+
+    private static double Seconds(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     private static string ClusterLog(string output)
     {
         var path = Path.Combine(output, "cluster.log");
@@ -83,4 +116,8 @@ public sealed partial class DistributedTrainingTests
 
     [GeneratedRegex(@"rank (\d+) finished \d+ steps; final parameter hash ([0-9A-Fa-f]+)")]
     private static partial Regex FinalHashLine();
+
+    /// <summary>A worker's per-step timing line (debug): hidden seconds, then the window before the backward's end, then the setting.</summary>
+    [GeneratedRegex(@"rank (\d+) step \d+: backward [\d.]+ s, all-reduce [\d.]+ s of which ([\d.]+) s behind the backward \(first bucket ready ([\d.]+) s before its end\), waited [\d.]+ s \(overlap (True|False|true|false)\)")]
+    private static partial Regex StepTimingsLine();
 }

@@ -11,6 +11,9 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 202, Level = LogLevel.Debug, Message = "Run {RunId} rank {Rank} step {Step}: loss {Loss:F5}, {StepSeconds:F3} s, all-reduce {AllReduceSeconds:F3} s")]
     public static partial void StepDone(ILogger logger, string runId, int rank, long step, double loss, double stepSeconds, double allReduceSeconds);
 
+    [LoggerMessage(EventId = 216, Level = LogLevel.Debug, Message = "Run {RunId} rank {Rank} step {Step}: backward {BackwardSeconds:F4} s, all-reduce {CommunicationSeconds:F4} s of which {HiddenSeconds:F4} s behind the backward (first bucket ready {WindowSeconds:F4} s before its end), waited {ExposedSeconds:F4} s (overlap {Overlapped})")]
+    public static partial void StepTimings(ILogger logger, string runId, int rank, long step, double backwardSeconds, double communicationSeconds, double hiddenSeconds, double windowSeconds, double exposedSeconds, bool overlapped);
+
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "Run {RunId} rank {Rank}: heartbeat failed: {Detail}")]
     public static partial void HeartbeatFailed(ILogger logger, string runId, int rank, string detail);
 

@@ -20,7 +20,7 @@ public static class BenchCommand
     public static Command Create() => new("bench", "Benchmarks")
     {
         CreateStep(), AllReduceBenchCommand.Create(), DistributedBenchCommand.Create(), FaultBenchCommands.Recovery(), FaultBenchCommands.Checkpoint(),
-        FaultBenchCommands.Langevin(), TelemetryBenchCommand.Create(), SuiteBenchCommand.Create(),
+        FaultBenchCommands.Langevin(), TelemetryBenchCommand.Create(), OverlapBenchCommand.Create(), SuiteBenchCommand.Create(),
     };
 
     private static Command CreateStep()

@@ -10,6 +10,7 @@ using RLDistributed.Coordinator.Monitoring;
 using RLDistributed.Coordinator.Telemetry;
 using RLDistributed.Coordinator.Rendezvous;
 using RLDistributed.Core.Presets;
+using RLDistributed.Worker.Collective;
 
 namespace RLDistributed.Cli.Commands;
 
@@ -113,11 +114,17 @@ public static class CoordinatorCommand
         if (!File.Exists(path)) throw new CliUsageException("--spec", $"{path}: no such file");
         try
         {
-            return RunSpec.FromJson(File.ReadAllText(path));
+            var spec = RunSpec.FromJson(File.ReadAllText(path));
+            if (spec.GradientBucketBytes is { } bucketBytes) new RingAllReduceOptions { BucketBytes = bucketBytes }.Validate();
+            return spec;
         }
         catch (JsonException e)
         {
             throw new CliUsageException("--spec", $"{path}: not a run spec: {e.Message}");
+        }
+        catch (ValidationException e)
+        {
+            throw new CliUsageException("--spec", $"{path}: GradientBucketBytes is out of range: {e.Message}");
         }
     }
 

@@ -4,6 +4,7 @@ using RLDistributed.Cli.Training;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Presets;
+using RLDistributed.Worker.Collective;
 using Spectre.Console;
 
 namespace RLDistributed.Cli.Commands;
@@ -39,6 +40,12 @@ public static class TrainCommand
         });
         var transport = new Option<string>("--transport") { Description = "Gradient data plane between workers: tcp (default) or grpc", DefaultValueFactory = _ => "tcp" };
         transport.OneOf("tcp", "grpc");
+        var bucketKib = CommonOptions.Positive<int>("--bucket-kib", "With --workers: gradient bucket size in KiB for the all-reduce (default 25600, 25 MiB; 4 .. 1048576)");
+        var overlap = new Option<string>("--allreduce-overlap")
+        {
+            Description = "With --workers: all-reduce each gradient bucket while the backward computes the rest, true or false (default: the workers' Rld:Worker:AllReduceOverlap, false)",
+        };
+        overlap.OneOf("true", "false");
         var runId = new Option<string?>("--run-id") { Description = "Run id (default: <preset>-<UTC time>)" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Save a checkpoint every N steps and after the last (0: only after the last; default 100)" };
         checkpointEvery.Validators.Add(r =>
@@ -54,7 +61,7 @@ public static class TrainCommand
 
         var command = new Command("train", "Train a DRL model in one process; writes model/, samples.png and metrics.jsonl under --out")
         {
-            preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, runId, checkpointEvery, keep, resume,
+            preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, bucketKib, overlap, runId, checkpointEvery, keep, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -72,13 +79,18 @@ public static class TrainCommand
             {
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? spec.CheckpointEvery,
                 KeepCheckpoints = parse.GetValue(keep) ?? spec.KeepCheckpoints,
+                GradientBucketBytes = BucketBytes(parse.GetValue(bucketKib)),
             };
+            if (parse.GetValue(workers) == 0)
+                foreach (var clusterOnly in new Option[] { bucketKib, overlap })
+                    if (parse.GetResult(clusterOnly) is { Implicit: false })
+                        throw new CliUsageException(clusterOnly.Name, "applies to the all-reduce between workers: use it with --workers N");
             string? id = parse.GetValue(runId);
             var outputDirectory = parse.GetValue(output);
             VerifiedCheckpoint? resumeFrom = null;
             if (parse.GetResult(resume) is not null)
             {
-                foreach (var fixedOption in new Option[] { preset, batch, learningRate, seed, runId })
+                foreach (var fixedOption in new Option[] { preset, batch, learningRate, seed, runId, bucketKib })
                     if (parse.GetResult(fixedOption) is { Implicit: false })
                         throw new CliUsageException(fixedOption.Name, "cannot be combined with --resume: the checkpoint fixes the run (only --steps may change)");
                 var root = parse.GetValue(resume) ?? Path.Combine(outputDirectory ?? Path.Combine("runs", chosen.Name), "checkpoints");
@@ -101,7 +113,7 @@ public static class TrainCommand
             {
                 id ??= $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
                 return DistributedTrain.RunAsync(spec, id, parse.GetValue(workers), parse.GetValue(transport)!,
-                    outputDirectory ?? Path.Combine("runs", id), resumeFrom, cancellationToken);
+                    outputDirectory ?? Path.Combine("runs", id), resumeFrom, parse.GetValue(overlap) is { } text ? bool.Parse(text) : null, cancellationToken);
             }
             var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));
             var dataset = OpenDataset(chosen, spec.DataPath);
@@ -112,6 +124,16 @@ public static class TrainCommand
             return Task.FromResult(Run(spec, id, dataset, outputDirectory, torchDevice, resumeFrom, cancellationToken));
         });
         return command;
+    }
+
+    /// <summary>--bucket-kib in bytes, checked against the ring's bounds before any process starts.</summary>
+    private static long? BucketBytes(int? kib)
+    {
+        if (kib is not { } value) return null;
+        var bytes = value * 1024L;
+        if (bytes is < RingAllReduceConstants.MinBucketBytes or > RingAllReduceConstants.MaxBucketBytes)
+            throw new CliUsageException("--bucket-kib", $"{value} KiB lies outside {RingAllReduceConstants.MinBucketBytes / 1024} .. {RingAllReduceConstants.MaxBucketBytes / 1024} KiB");
+        return bytes;
     }
 
     private static VerifiedCheckpoint LocateCheckpoint(string root)

@@ -25,12 +25,18 @@ public static class WorkerCommand
         var threads = CommonOptions.Threads();
         var device = CommonOptions.Device();
         var metricsPort = new Option<int?>("--metrics-port") { Description = "HTTP/1.1 port of /metrics in Prometheus text (0: any free port; or Rld:Worker:MetricsPort; default: none)" };
+        var overlap = new Option<string>("--allreduce-overlap")
+        {
+            Description = "All-reduce each gradient bucket while the backward computes the rest: true or false (or Rld:Worker:AllReduceOverlap; default false; the same sums either way)",
+            DefaultValueFactory = _ => WorkerOptions.DefaultAllReduceOverlap ? "true" : "false",
+        };
+        overlap.OneOf("true", "false");
         var collectiveDeadline = CommonOptions.Positive<double>("--collective-deadline", "Seconds after which a running all-reduce is reported as stuck (default 120)");
         // A test hook, hidden from help: every step sleeps this long in its compute phase, making this rank a straggler.
         var debugStepDelay = new Option<int?>("--debug-step-delay") { Description = "Test hook: milliseconds of sleep per step (or RLD_DEBUG_STEP_DELAY_MS)", Hidden = true };
         var command = new Command("worker", "Run one training worker: join the coordinator, train your slice, all-reduce with your ring neighbours")
         {
-            coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device, metricsPort, collectiveDeadline, debugStepDelay,
+            coordinator, runId, workerId, host, advertiseHost, collectivePort, dataPort, connectTimeout, threads, device, metricsPort, overlap, collectiveDeadline, debugStepDelay,
         };
         var security = new SecurityFlags();
         security.AddTo(command);
@@ -54,6 +60,7 @@ public static class WorkerCommand
                 Device = parse.GetValue(device)!,
                 Resilience = settings.Bind<ResilienceOptions>("Resilience"),
                 MetricsPort = settings.Find(metricsPort, "MetricsPort"),
+                AllReduceOverlap = Switch(settings, overlap, "AllReduceOverlap"),
                 CollectiveDeadline = TimeSpan.FromSeconds(parse.GetValue(collectiveDeadline) ?? 120),
                 DebugStepDelay = TimeSpan.FromMilliseconds(parse.GetValue(debugStepDelay) ?? DebugDelayFromEnvironment()),
                 Security = security.Read(settings),
@@ -81,6 +88,13 @@ public static class WorkerCommand
             }
         });
         return command;
+    }
+
+    /// <summary>A true/false setting given as text (a flag that takes its value, so a misspelt one is named).</summary>
+    private static bool Switch(RoleSettings settings, Option<string> option, string key)
+    {
+        var text = settings.Get(option, key);
+        return bool.TryParse(text, out var value) ? value : throw new CliUsageException($"{settings.SectionPath}:{key}", $"'{text}' is not true or false");
     }
 
     /// <summary>RLD_DEBUG_STEP_DELAY_MS: the test hook's environment form (for workers started by a local cluster).</summary>

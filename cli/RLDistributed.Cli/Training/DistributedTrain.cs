@@ -10,7 +10,7 @@ public static class DistributedTrain
 {
     /// <summary>Checks the spec, starts the cluster, shows progress; returns the exit code.</summary>
     public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, string transport, string outputDirectory,
-        Core.Checkpoints.VerifiedCheckpoint? resumeFrom, CancellationToken cancellationToken)
+        Core.Checkpoints.VerifiedCheckpoint? resumeFrom, bool? allReduceOverlap, CancellationToken cancellationToken)
     {
         var options = spec.Preset.Training;
         if (options.GlobalBatch < workers)
@@ -34,6 +34,10 @@ public static class DistributedTrain
         {
             CheckpointDirectory = resumeFrom is null ? null : ResumeLocator.RootOf(resumeFrom),
             Resume = resumeFrom is not null,
+            // The workers' own setting (Rld:Worker:AllReduceOverlap) unless the command line chose.
+            WorkerEnvironment = allReduceOverlap is { } overlap
+                ? new Dictionary<string, string> { ["Rld__Worker__AllReduceOverlap"] = overlap ? "true" : "false" }
+                : null,
         });
         var logPath = Path.Combine(outputDirectory, "cluster.log");
         Directory.CreateDirectory(outputDirectory);

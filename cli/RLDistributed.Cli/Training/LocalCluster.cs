@@ -62,8 +62,8 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             {
                 var arguments = new List<string> { "worker", "--coordinator", address.ToString(), "--run-id", options.RunId, "--host", "127.0.0.1" };
                 if (options.ThreadsPerWorker is { } threads) arguments.AddRange(["--threads", threads.ToString()]);
-                var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"),
-                    new Dictionary<string, string> { ["Rld__Worker__Token"] = _token.Value });
+                var environment = new Dictionary<string, string>(options.WorkerEnvironment ?? new Dictionary<string, string>()) { ["Rld__Worker__Token"] = _token.Value };
+                var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"), environment);
                 children.Add(worker);
                 lock (_workers) _workers.Add(worker);
             }

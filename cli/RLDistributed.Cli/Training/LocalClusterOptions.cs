@@ -11,6 +11,9 @@ public sealed record LocalClusterOptions(RunSpec Spec, string RunId, int Workers
     /// <summary>Start from the newest valid checkpoint of the run in the checkpoint directory.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Extra environment of every worker process (e.g. RLD_LOG_LEVEL for a benchmark that reads their step lines).</summary>
+    public IReadOnlyDictionary<string, string>? WorkerEnvironment { get; init; }
+
     /// <summary>The checkpoint directory in force.</summary>
     public string Checkpoints => CheckpointDirectory ?? Path.Combine(OutputDirectory, "checkpoints");
 }

@@ -13,6 +13,9 @@ public abstract class EnergyNetwork(string name) : nn.Module<Tensor, Tensor, Ten
     /// <summary>Shape of one example, without the batch dimension ([2] or [C, H, W]).</summary>
     public abstract long[] ExampleShape { get; }
 
+    /// <summary>How the layers read their parameters; lets a backward pass be observed parameter by parameter.</summary>
+    public ParameterTaps Taps { get; } = new();
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 }

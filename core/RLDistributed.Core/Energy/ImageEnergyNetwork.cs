@@ -43,9 +43,9 @@ public sealed class ImageEnergyNetwork : EnergyNetwork
         options.Validate();
         _options = options;
         var width = options.EmbeddingWidth;
-        _tembDense0 = new SpectralLinear("temb_dense0", options.Channels, width, generator: generator);
-        _tembDense1 = new SpectralLinear("temb_dense1", width, width, generator: generator);
-        _convIn = new SpectralConv2d("conv_in", options.ImageChannels, options.Channels, generator: generator);
+        _tembDense0 = new SpectralLinear("temb_dense0", options.Channels, width, generator: generator, taps: Taps);
+        _tembDense1 = new SpectralLinear("temb_dense1", width, width, generator: generator, taps: Taps);
+        _convIn = new SpectralConv2d("conv_in", options.ImageChannels, options.Channels, generator: generator, taps: Taps);
 
         _blocks = new ModuleList<ResidualBlock>();
         _poolAfterBlock = [];
@@ -56,7 +56,7 @@ public sealed class ImageEnergyNetwork : EnergyNetwork
             for (var block = 0; block < options.ResBlocksPerLevel; block++)
             {
                 _blocks.Add(new ResidualBlock($"block{_blocks.Count}", channels, outChannels, width,
-                    options.Activation, options.Dropout, generator));
+                    options.Activation, options.Dropout, generator, Taps));
                 channels = outChannels;
             }
             if (level < options.ChannelMultipliers.Count - 1) _poolAfterBlock.Add(_blocks.Count - 1);
@@ -102,6 +102,7 @@ public sealed class ImageEnergyNetwork : EnergyNetwork
 
         // network.py's head: relu, spatial sum, then a dot product with a level-dependent vector.
         var features = nn.functional.relu(h).sum([2, 3]);
-        return (features * _head.forward(act.Apply(temb))).sum(1);
+        var head = nn.functional.linear(act.Apply(temb), Taps.Use(_head.weight!), Taps.Use(_head.bias!));
+        return (features * head).sum(1);
     }
 }

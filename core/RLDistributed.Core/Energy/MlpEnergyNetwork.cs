@@ -58,15 +58,15 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
     public override Tensor forward(Tensor y, Tensor levels)
     {
         using var scope = NewDisposeScope();
-        var temb = _embed2.forward(Act(_embed1.forward(TimeEmbedding.Sinusoidal(levels, _options.EmbeddingDimensions))));
+        var temb = Dense(_embed2, Act(Dense(_embed1, TimeEmbedding.Sinusoidal(levels, _options.EmbeddingDimensions))));
         var conditioning = Act(temb);
-        var h = _input.forward(Features(_options.InputScale == 1.0 ? y : y * _options.InputScale));
+        var h = Dense(_input, Features(_options.InputScale == 1.0 ? y : y * _options.InputScale));
         for (var b = 0; b < _first.Count; b++)
         {
-            var inner = _first[b].forward(Act(h)) + _condition[b].forward(conditioning);
-            h = h + _second[b].forward(Act(inner));
+            var inner = Dense(_first[b], Act(h)) + Dense(_condition[b], conditioning);
+            h = h + Dense(_second[b], Act(inner));
         }
-        var energy = (Act(h) * _head.forward(conditioning)).sum(1);
+        var energy = (Act(h) * Dense(_head, conditioning)).sum(1);
         return energy.MoveToOuterDisposeScope();
     }
 
@@ -78,4 +78,7 @@ public sealed class MlpEnergyNetwork : EnergyNetwork
     }
 
     private Tensor Act(Tensor x) => _options.Activation.Apply(x);
+
+    /// <summary><c>layer.forward(x)</c> with the weights read through <see cref="EnergyNetwork.Taps"/>.</summary>
+    private Tensor Dense(Linear layer, Tensor x) => nn.functional.linear(x, Taps.Use(layer.weight!), Taps.Use(layer.bias!));
 }

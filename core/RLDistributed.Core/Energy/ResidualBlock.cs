@@ -17,6 +17,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 
     private readonly EnergyActivation _activation;
     private readonly double _dropout;
+    private readonly ParameterTaps _taps;
 
     [ComponentName(Name = "conv1")]
     private SpectralConv2d _conv1;
@@ -41,20 +42,22 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="activation">Nonlinearity.</param>
     /// <param name="dropout">Dropout probability before conv₂ (active in training mode only).</param>
     /// <param name="generator">Random source for initialisation; null uses the global one.</param>
+    /// <param name="taps">The network's parameter taps; null: the block's own.</param>
     public ResidualBlock(string name, long inChannels, long outChannels, long embeddingWidth,
-        EnergyActivation activation, double dropout = 0.0, Generator? generator = null)
+        EnergyActivation activation, double dropout = 0.0, Generator? generator = null, ParameterTaps? taps = null)
         : base(name)
     {
+        _taps = taps ?? new ParameterTaps();
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "dropout must be in [0, 1)");
         _activation = activation;
         _dropout = dropout;
-        _conv1 = new SpectralConv2d("conv1", inChannels, outChannels, generator: generator);
-        _tembProjection = new SpectralLinear("temb_proj", embeddingWidth, outChannels, generator: generator);
+        _conv1 = new SpectralConv2d("conv1", inChannels, outChannels, generator: generator, taps: _taps);
+        _tembProjection = new SpectralLinear("temb_proj", embeddingWidth, outChannels, generator: generator, taps: _taps);
         // Near-zero init with shrink-only SN: plain SN would rescale the tiny kernel back to σ = 1.
-        _conv2 = new SpectralConv2d("conv2", outChannels, outChannels, initScale: ZeroInitScale, lowerBound: true, generator: generator);
+        _conv2 = new SpectralConv2d("conv2", outChannels, outChannels, initScale: ZeroInitScale, lowerBound: true, generator: generator, taps: _taps);
         _scale = new Parameter(ones(outChannels));
         _shortcut = inChannels != outChannels
-            ? new SpectralConv2d("shortcut", inChannels, outChannels, generator: generator)
+            ? new SpectralConv2d("shortcut", inChannels, outChannels, generator: generator, taps: _taps)
             : null;
         RegisterComponents();
     }
@@ -81,7 +84,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         h = h + _tembProjection.forward(_activation.Apply(temb)).unsqueeze(-1).unsqueeze(-1);
         h = _activation.Apply(h);
         if (_dropout > 0) h = nn.functional.dropout(h, _dropout, training);
-        h = _conv2.forward(h) * _scale.view(1, -1, 1, 1);
+        h = _conv2.forward(h) * _taps.Use(_scale).view(1, -1, 1, 1);
         var skip = _shortcut is null ? x : _shortcut.forward(x);
         return skip + h;
     }

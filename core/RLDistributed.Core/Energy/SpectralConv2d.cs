@@ -18,9 +18,10 @@ public sealed class SpectralConv2d : SpectralNormLayer
     /// <param name="initScale">Variance-scaling scale. Defaults to 1 (Glorot uniform).</param>
     /// <param name="lowerBound">Use the shrink-only normalisation. Defaults to false.</param>
     /// <param name="generator">Random source for initialisation; null uses the global one.</param>
+    /// <param name="taps">The network's parameter taps; null: the layer's own.</param>
     public SpectralConv2d(string name, long inChannels, long outChannels, long kernelSize = 3, double initScale = 1.0,
-        bool lowerBound = false, Generator? generator = null)
-        : base(name, [outChannels, inChannels, ValidKernel(kernelSize), kernelSize], initScale, lowerBound, generator)
+        bool lowerBound = false, Generator? generator = null, ParameterTaps? taps = null)
+        : base(name, [outChannels, inChannels, ValidKernel(kernelSize), kernelSize], initScale, lowerBound, generator, taps)
     {
         _padding = kernelSize / 2;
         RegisterComponents();
@@ -28,7 +29,7 @@ public sealed class SpectralConv2d : SpectralNormLayer
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
-        => nn.functional.conv2d(input, NormalizedWeight(), Bias, padding: [_padding, _padding]);
+        => nn.functional.conv2d(input, NormalizedWeight(), Taps.Use(Bias), padding: [_padding, _padding]);
 
     private static long ValidKernel(long kernelSize) => kernelSize > 0 && kernelSize % 2 == 1
         ? kernelSize

@@ -15,13 +15,14 @@ public sealed class SpectralLinear : SpectralNormLayer
     /// <param name="initScale">Variance-scaling scale. Defaults to 1 (Glorot uniform).</param>
     /// <param name="lowerBound">Use the shrink-only normalisation. Defaults to false.</param>
     /// <param name="generator">Random source for initialisation; null uses the global one.</param>
+    /// <param name="taps">The network's parameter taps; null: the layer's own.</param>
     public SpectralLinear(string name, long inFeatures, long outFeatures, double initScale = 1.0,
-        bool lowerBound = false, Generator? generator = null)
-        : base(name, [outFeatures, inFeatures], initScale, lowerBound, generator)
+        bool lowerBound = false, Generator? generator = null, ParameterTaps? taps = null)
+        : base(name, [outFeatures, inFeatures], initScale, lowerBound, generator, taps)
     {
         RegisterComponents();
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => nn.functional.linear(input, NormalizedWeight(), Bias);
+    public override Tensor forward(Tensor input) => nn.functional.linear(input, NormalizedWeight(), Taps.Use(Bias));
 }

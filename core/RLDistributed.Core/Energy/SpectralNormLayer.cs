@@ -39,9 +39,11 @@ public abstract class SpectralNormLayer : nn.Module<Tensor, Tensor>
     /// <param name="initScale">Variance-scaling scale: 1 is Glorot uniform, 1e-10 the near-zero init.</param>
     /// <param name="lowerBound">Use W·min(σ′,1)/σ′ instead of W/σ.</param>
     /// <param name="generator">Random source for the weight and u; null uses the global one.</param>
-    protected SpectralNormLayer(string name, long[] weightShape, double initScale, bool lowerBound, Generator? generator)
+    /// <param name="taps">The network's parameter taps; null: this layer's own (never observed).</param>
+    protected SpectralNormLayer(string name, long[] weightShape, double initScale, bool lowerBound, Generator? generator, ParameterTaps? taps)
         : base(name)
     {
+        Taps = taps ?? new ParameterTaps();
         ArgumentNullException.ThrowIfNull(weightShape);
         if (weightShape.Any(d => d <= 0))
             throw new ArgumentException($"every weight dimension must be positive, got [{string.Join(", ", weightShape)}]", nameof(weightShape));
@@ -65,6 +67,9 @@ public abstract class SpectralNormLayer : nn.Module<Tensor, Tensor>
 
     /// <summary>The running estimate of W's top left singular vector, shape [out]; updated in place on every forward.</summary>
     public Tensor U => _u;
+
+    /// <summary>How this layer reads its weight and bias in forward (see <see cref="ParameterTaps"/>).</summary>
+    protected ParameterTaps Taps { get; }
 
     /// <summary>Whether this layer only shrinks W (σ &gt; 1) rather than always normalising it.</summary>
     public bool LowerBound { get; }
@@ -91,9 +96,10 @@ public abstract class SpectralNormLayer : nn.Module<Tensor, Tensor>
             v.MoveToOuterDisposeScope();
         }
 
-        var sigma = u.dot(_weight.reshape(outFeatures, -1).mv(v));
+        var weight = Taps.Use(_weight);
+        var sigma = u.dot(weight.reshape(outFeatures, -1).mv(v));
         return LowerBound
-            ? _weight / (sigma + LowerBoundEpsilon).clamp_min(1.0)
-            : _weight / sigma;
+            ? weight / (sigma + LowerBoundEpsilon).clamp_min(1.0)
+            : weight / sigma;
     }
 }

@@ -28,6 +28,13 @@ public sealed record RunSpec
     /// <summary>The newest this many checkpoints are kept. Default 3.</summary>
     public int KeepCheckpoints { get; init; } = 3;
 
+    /// <summary>
+    /// Bytes per gradient bucket of the ring all-reduce (null: the collective's default, 25 MiB). Part of the run,
+    /// not of a worker: every rank must lay its buckets out alike, and with three or more ranks the layout decides
+    /// the order of each sum. Small buckets let the first all-reduces start early in the backward.
+    /// </summary>
+    public long? GradientBucketBytes { get; init; }
+
     /// <summary>Serialises with the model store's JSON settings.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, ModelStore.Json);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Diffusion;
 using RLDistributed.Core.Energy;
@@ -19,7 +20,13 @@ public sealed class GradientComputation(EnergyNetwork energy, ScheduleTensors sc
     private readonly LangevinSampler _langevin = new(schedule, new LangevinOptions { StepCount = options.LangevinSteps, NoiseScale = options.NoiseScale });
 
     /// <summary>Zeroes .grad, then accumulates this slice's gradient of the global loss. Returns its statistics.</summary>
-    public StepStatistics Run(IDataset dataset, BatchPlan plan, int start, int count, CancellationToken cancellationToken = default)
+    /// <param name="dataset">The examples.</param>
+    /// <param name="plan">The step's global batch.</param>
+    /// <param name="start">First example of this rank's slice.</param>
+    /// <param name="count">Examples in the slice.</param>
+    /// <param name="observer">Sees each parameter's gradient as soon as the backward has made it final (null: nobody).</param>
+    /// <param name="cancellationToken">Cancels between Langevin steps.</param>
+    public StepStatistics Run(IDataset dataset, BatchPlan plan, int start, int count, IGradientObserver? observer = null, CancellationToken cancellationToken = default)
     {
         energy.zero_grad();
         var levelsCount = schedule.Schedule.Levels;
@@ -54,8 +61,13 @@ public sealed class GradientComputation(EnergyNetwork energy, ScheduleTensors sc
         var positive = schedule.NextAPrime(levels, rank) * xt;
 
         using var forwardBackward = CoreTelemetry.Source.StartActivity("forward_backward");
+        // Only the loss's pass is observed: Langevin's input gradients never touch the parameters.
+        using var taps = observer is null ? null : energy.Taps.Observe(energy.parameters(), observer);
         var terms = DrlLoss.Compute(energy, schedule, positive, negative, levels, global);
+        var backwardClock = Stopwatch.StartNew();
         terms.Loss.backward();
+        var backwardSeconds = backwardClock.Elapsed.TotalSeconds;
+        taps?.ThrowIfFaulted();
 
         var positiveEnergy = terms.PositiveEnergy.cpu().data<float>().ToArray();
         var negativeEnergy = terms.NegativeEnergy.cpu().data<float>().ToArray();
@@ -65,6 +77,6 @@ public sealed class GradientComputation(EnergyNetwork energy, ScheduleTensors sc
             negativeSum[levelArray[i]] += negativeEnergy[i];
             counts[levelArray[i]]++;
         }
-        return new StepStatistics(step, terms.Loss.item<float>(), positiveSum, negativeSum, counts);
+        return new StepStatistics(step, terms.Loss.item<float>(), positiveSum, negativeSum, counts) { BackwardSeconds = backwardSeconds };
     }
 }

@@ -6,6 +6,9 @@ namespace RLDistributed.Core.Training;
 /// </summary>
 public sealed record StepStatistics(long Step, double Loss, double[] PositiveEnergySum, double[] NegativeEnergySum, int[] Count)
 {
+    /// <summary>Seconds this rank spent in the loss's backward pass (not summed by <see cref="Add"/>: a timing, not a statistic).</summary>
+    public double BackwardSeconds { get; init; }
+
     /// <summary>Mean F(pos) − F(neg) at level t, or NaN when no example had that level.</summary>
     public double EnergyGap(int t) => Count[t] == 0 ? double.NaN : (PositiveEnergySum[t] - NegativeEnergySum[t]) / Count[t];
 

@@ -60,13 +60,21 @@ public sealed class Trainer : IDisposable
     /// step, this rank's contiguous slice of it, and that slice's gradient of the global loss in .grad.
     /// </summary>
     /// <exception cref="TrainingDivergedException">the slice's loss is NaN.</exception>
-    public StepStatistics ComputeGradients(long step, int rank, int worldSize, CancellationToken cancellationToken = default)
+    public StepStatistics ComputeGradients(long step, int rank, int worldSize, CancellationToken cancellationToken = default) =>
+        ComputeGradients(step, rank, worldSize, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ComputeGradients(long, int, int, CancellationToken)"/>, with <paramref name="observer"/> seeing each
+    /// parameter's gradient during the backward pass, as soon as it is final (e.g. to start its all-reduce).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">the slice's loss is NaN.</exception>
+    public StepStatistics ComputeGradients(long step, int rank, int worldSize, IGradientObserver? observer, CancellationToken cancellationToken = default)
     {
         using var guard = NativeCallGuard.Enter();
         using var scope = NewDisposeScope();
         var plan = _planner.Plan(step);
         var (start, count) = plan.SliceOf(rank, worldSize);
-        var statistics = _gradients.Run(_dataset, plan, start, count, cancellationToken);
+        var statistics = _gradients.Run(_dataset, plan, start, count, observer, cancellationToken);
         if (double.IsNaN(statistics.Loss)) throw new TrainingDivergedException(step, statistics.Loss);
         return statistics;
     }

@@ -1,3 +1,5 @@
+using RLDistributed.Core.Presets;
+
 namespace RLDistributed.Cli.Tests.Commands;
 
 /// <summary>Bad options get one clear line that names the option, and exit code 2 (real processes).</summary>
@@ -29,6 +31,11 @@ public sealed class CommandLineErrorTests
     [InlineData("RUN_DIR", "plot", "/nonexistent/run")]
     [InlineData("MetricsPort", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--metrics-port", "70000")]
     [InlineData("--collective-deadline", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--collective-deadline", "0")]
+    [InlineData("--allreduce-overlap", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--allreduce-overlap", "sometimes")]
+    [InlineData("--allreduce-overlap", "train", "--workers", "2", "--allreduce-overlap", "sometimes")]
+    [InlineData("--allreduce-overlap", "train", "--steps", "1", "--allreduce-overlap", "true")]
+    [InlineData("--bucket-kib", "train", "--steps", "1", "--bucket-kib", "64")]
+    [InlineData("--bucket-kib", "train", "--workers", "2", "--bucket-kib", "2")]
     [InlineData("--metrics-port", "coordinator", "--run-id", "r", "--workers", "1", "--spec", "/nonexistent.json", "--out", "/tmp/x", "--metrics-port", "-1")]
     [InlineData("Rld:Worker:TokenFile", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--token-file", "/nonexistent/token")]
     [InlineData("Rld:Worker:TlsKey", "worker", "--coordinator", "https://127.0.0.1:1", "--run-id", "r", "--tls-cert", "/nonexistent/tls.crt")]
@@ -41,6 +48,29 @@ public sealed class CommandLineErrorTests
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.Contains(named, lines[0]);
+    }
+
+    [Fact]
+    public async Task Worker_OverlapSettingNotABoolean_OneLineNamingItAndExitCode2()
+    {
+        var result = await RldProcess.RunWithEnvironmentAsync(new Dictionary<string, string> { ["Rld__Worker__AllReduceOverlap"] = "sometimes" },
+            "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Rld:Worker:AllReduceOverlap", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
+    [Fact]
+    public async Task Coordinator_SpecWithABucketBelow4KiB_OneLineNamingItAndExitCode2()
+    {
+        using var scratch = new ScratchDirectory("rld-spec-");
+        var spec = Path.Combine(scratch.Path, "run.json");
+        await File.WriteAllTextAsync(spec, new RunSpec { Preset = TrainingPresets.Get("toy2d"), GradientBucketBytes = 100 }.ToJson());
+
+        var result = await RldProcess.RunAsync("coordinator", "--run-id", "r", "--workers", "1", "--spec", spec, "--out", scratch.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("GradientBucketBytes", Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]

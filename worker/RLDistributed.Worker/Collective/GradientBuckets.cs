@@ -19,6 +19,7 @@ public sealed class GradientBuckets : IDisposable
 {
     private readonly Parameter[] _parameters;
     private readonly Bucket[] _buckets;
+    private readonly (int Bucket, Slot Slot)[] _places;
 
     /// <summary>Lays out the buckets for <paramref name="parameters"/> (in module order).</summary>
     /// <param name="parameters">The parameters, e.g. <c>module.parameters()</c>; all float32.</param>
@@ -42,7 +43,18 @@ public sealed class GradientBuckets : IDisposable
         }
 
         _buckets = Layout(_parameters, bucketBytes / sizeof(float));
+        _places = new (int, Slot)[_parameters.Length];
+        for (var b = 0; b < _buckets.Length; b++)
+        {
+            foreach (var slot in _buckets[b].Slots)
+            {
+                _places[slot.Parameter] = (b, slot);
+            }
+        }
     }
+
+    /// <summary>The number of parameters laid out.</summary>
+    public int ParameterCount => _parameters.Length;
 
     /// <summary>The number of buckets.</summary>
     public int Count => _buckets.Length;
@@ -53,33 +65,64 @@ public sealed class GradientBuckets : IDisposable
     /// <summary>The number of floats in bucket <paramref name="bucket"/>.</summary>
     public int FloatsIn(int bucket) => _buckets[bucket].Buffer.Length;
 
+    /// <summary>The index of the bucket that holds parameter <paramref name="parameter"/> (in module order).</summary>
+    public int BucketOf(int parameter) => _places[parameter].Bucket;
+
+    /// <summary>Bucket <paramref name="bucket"/>'s flat buffer, as <see cref="Pack"/> leaves it.</summary>
+    public Memory<float> BufferOf(int bucket) => _buckets[bucket].Buffer;
+
     /// <summary>Copies the current gradients of bucket <paramref name="bucket"/> into its flat buffer and returns it.</summary>
     public Memory<float> Pack(int bucket)
     {
-        var b = _buckets[bucket];
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        foreach (var slot in b.Slots)
+        foreach (var slot in _buckets[bucket].Slots)
         {
-            var target = b.Buffer.AsSpan(slot.Offset, slot.Length);
-            var grad = _parameters[slot.Parameter].grad;
-            if (grad is null)
-            {
-                target.Clear();
-            }
-            else if (grad.device_type == DeviceType.CPU)
-            {
-                MemoryMarshal.Cast<byte, float>(grad.contiguous().bytes).CopyTo(target);
-            }
-            else
-            {
-                var staging = b.Staging(slot);
-                staging.copy_(grad.reshape(-1));
-                MemoryMarshal.Cast<byte, float>(staging.bytes).CopyTo(target);
-            }
+            PackParameter(slot.Parameter);
         }
 
-        return b.Buffer;
+        return _buckets[bucket].Buffer;
+    }
+
+    /// <summary>Copies parameter <paramref name="parameter"/>'s current <c>.grad</c> (zeros when it has none) into its bucket's buffer.</summary>
+    public void PackParameter(int parameter)
+    {
+        using var scope = NewDisposeScope();
+        CopyIn(parameter, _parameters[parameter].grad);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="gradient"/> (zeros when null) into parameter <paramref name="parameter"/>'s place in its
+    /// bucket's buffer. Parameters have disjoint places, so the backward's thread may fill one bucket while another
+    /// thread reduces a bucket already filled.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gradient's size is not the parameter's.</exception>
+    public void CopyIn(int parameter, Tensor? gradient)
+    {
+        var (bucket, slot) = _places[parameter];
+        var b = _buckets[bucket];
+        var target = b.Buffer.AsSpan(slot.Offset, slot.Length);
+        if (gradient is null)
+        {
+            target.Clear();
+            return;
+        }
+
+        if (gradient.numel() != slot.Length)
+        {
+            throw new ArgumentException($"The gradient of parameter {parameter} has {gradient.numel()} elements; the parameter has {slot.Length}.", nameof(gradient));
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (gradient.device_type == DeviceType.CPU)
+        {
+            MemoryMarshal.Cast<byte, float>(gradient.contiguous().bytes).CopyTo(target);
+        }
+        else
+        {
+            var staging = b.Staging(slot);
+            staging.copy_(gradient.reshape(-1));
+            MemoryMarshal.Cast<byte, float>(staging.bytes).CopyTo(target);
+        }
     }
 
     /// <summary>Writes bucket <paramref name="bucket"/>'s flat buffer back into the parameters' <c>.grad</c>.</summary>

@@ -86,10 +86,16 @@ public sealed class CollectiveEndpoints : IAsyncDisposable
     public RingAllReduceOptions RingOptions => _ringOptions;
 
     /// <summary>Connects this rank to its ring neighbours over the assignment's transport, for the network's gradients.</summary>
-    public async Task<RingConnection> ConnectRingAsync(Assignment assignment, EnergyNetwork energy, CancellationToken cancellationToken)
+    /// <param name="assignment">The generation's ring.</param>
+    /// <param name="energy">The network whose gradients are summed.</param>
+    /// <param name="bucketBytes">The run's bucket size (null: the options' default).</param>
+    /// <param name="overlap">All-reduce buckets during the backward.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    public async Task<RingConnection> ConnectRingAsync(Assignment assignment, EnergyNetwork energy, long? bucketBytes, bool overlap, CancellationToken cancellationToken)
     {
+        var buckets = new GradientBuckets(energy.parameters(), bucketBytes ?? _ringOptions.BucketBytes);
         var (transport, ring) = await ConnectAllReduceAsync(assignment, cancellationToken).ConfigureAwait(false);
-        return new RingConnection(transport, new RingGradientReducer(ring, new GradientBuckets(energy.parameters(), _ringOptions.BucketBytes), assignment.WorldSize));
+        return new RingConnection(transport, new RingGradientReducer(ring, buckets, assignment.WorldSize, overlap));
     }
 
     /// <summary>

@@ -8,6 +8,16 @@ public sealed record WorkerOptions
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Rld:Worker";
 
+    /// <summary>
+    /// The default of <see cref="AllReduceOverlap"/>: off. Measured with <c>rld bench overlap</c> on 2 cores shared by
+    /// both ranks (bench/RESULTS.md): the backward hid about half of fashion-mnist's all-reduce and the step waited
+    /// half as long for it, with the same parameters bit for bit, but the step time did not change beyond the noise
+    /// (the all-reduce is under 1% of a CPU step), and several trainers stepping at once inside one process gave wrong
+    /// numbers whose cause is not known (one trainer per process, as workers run, did not). Until a GPU measurement
+    /// shows a gain, the ring runs after the backward unless a run asks for overlap.
+    /// </summary>
+    public const bool DefaultAllReduceOverlap = false;
+
     /// <summary>The coordinator's address, e.g. http://coordinator:50051.</summary>
     [Required] public required Uri Coordinator { get; init; }
 
@@ -55,6 +65,13 @@ public sealed record WorkerOptions
 
     /// <summary>Port of the HTTP/1.1 metrics endpoint, GET /metrics in Prometheus text (0: any free port; null: none). Default null.</summary>
     [Range(0, 65535)] public int? MetricsPort { get; init; }
+
+    /// <summary>
+    /// Start each gradient bucket's all-reduce as soon as the backward has finished its gradients, while autograd
+    /// computes the rest, instead of after the backward. The sums are bitwise the same either way, so ranks may differ;
+    /// off is the fallback and the baseline of <c>rld bench overlap</c>. Default false (see <see cref="DefaultAllReduceOverlap"/>).
+    /// </summary>
+    public bool AllReduceOverlap { get; init; } = DefaultAllReduceOverlap;
 
     /// <summary>An all-reduce still running after this long is reported as stuck, with the rank and its sequence number. Default 120 s.</summary>
     public TimeSpan CollectiveDeadline { get; init; } = TimeSpan.FromSeconds(120);

@@ -123,7 +123,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                 await ObtainStateAsync(assignment, trainer, generation.Token).ConfigureAwait(false);
                 if (assignment.Rank == assignment.StateSourceRank && assignment.WorldSize > 1 && assignment.Generation > 1)
                     endpoints.State.Publish(assignment.RunId, assignment.Generation, _held, SnapshotBlob.Pack(TrainingSnapshot.Capture(trainer, _held)));
-                ring = await endpoints.ConnectRingAsync(assignment, trainer.Energy, generation.Token).ConfigureAwait(false);
+                ring = await endpoints.ConnectRingAsync(assignment, trainer.Energy, _spec!.GradientBucketBytes, _options.AllReduceOverlap, generation.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (IsRingFailure(e, cancellationToken) || e is Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException)
             {
@@ -157,6 +157,8 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                         _held = step + 1;
                         lastHash = done.ParameterHash ?? lastHash;
                         WorkerLog.StepDone(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.Loss, done.StepSeconds, done.AllReduceSeconds);
+                        WorkerLog.StepTimings(_logger, assignment.RunId, assignment.Rank, step + 1, done.Statistics.BackwardSeconds, done.Overlap?.CommunicationSeconds ?? done.AllReduceSeconds,
+                            done.Overlap?.HiddenSeconds ?? 0, done.Overlap?.WindowSeconds ?? 0, done.AllReduceSeconds, done.Overlap is not null);
                         if (checkpoints is not null && (_held == steps || (_spec.CheckpointEvery > 0 && _held % _spec.CheckpointEvery == 0)))
                             checkpoints.Save(() => CheckpointContents.Capture(trainer, _held, assignment.RunId, assignment.WorldSize, _spec, _dataset!));
                         if (reporter.Send(Report(assignment, step, done), stopRun.Token) is { } ack) Obey(ack, generation);
@@ -198,6 +200,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
         {
             if (_trainer is not null) return _trainer;
             _spec = RunSpec.FromJson(assignment.OptionsJson);
+            if (_spec.GradientBucketBytes is { } bucketBytes) new Collective.RingAllReduceOptions { BucketBytes = bucketBytes }.Validate();
             if ((_options.Threads ?? _spec.ThreadsPerWorker) is { } threads) set_num_threads(threads);
             _device = new Device(_options.Device);
             var preset = _spec.Preset;

@@ -32,18 +32,33 @@ public sealed class DistributedTrainer
     /// <summary>Test hook: an extra sleep in the compute phase of every step (makes this rank a straggler). Default zero.</summary>
     public TimeSpan DebugStepDelay { get; init; }
 
-    /// <summary>Runs step <paramref name="step"/> on this rank's slice, all-reduces and updates.</summary>
+    /// <summary>
+    /// Runs step <paramref name="step"/> on this rank's slice, all-reduces and updates. When the reducer overlaps, the
+    /// backward hands it each gradient as soon as it is final, and the buckets go to the ring while autograd computes
+    /// the rest; the sums are the same either way.
+    /// </summary>
     public async Task<DistributedStep> TrainStepAsync(long step, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var statistics = _trainer.ComputeGradients(step, _rank, _worldSize, cancellationToken);
-        if (DebugStepDelay > TimeSpan.Zero) await Task.Delay(DebugStepDelay, cancellationToken).ConfigureAwait(false);
+        var overlapped = _reducer.BeginOverlapped(cancellationToken);
+        StepStatistics statistics;
+        try
+        {
+            statistics = _trainer.ComputeGradients(step, _rank, _worldSize, overlapped, cancellationToken);
+            if (DebugStepDelay > TimeSpan.Zero) await Task.Delay(DebugStepDelay, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (overlapped is not null) await overlapped.AbandonAsync().ConfigureAwait(false);
+            throw;
+        }
         var reduceClock = Stopwatch.StartNew();
-        var bytes = await _reducer.ReduceAsync(_trainer.Energy, cancellationToken).ConfigureAwait(false);
+        var overlap = overlapped is null ? null : await overlapped.CompleteAsync().ConfigureAwait(false);
+        var bytes = overlap?.BytesSent ?? await _reducer.ReduceAsync(_trainer.Energy, cancellationToken).ConfigureAwait(false);
         var reduceSeconds = reduceClock.Elapsed.TotalSeconds;
         _trainer.ApplyUpdate(step);
         var last = step + 1 == _trainer.Options.Steps;
         var hash = _hashEvery > 0 && ((step + 1) % _hashEvery == 0 || last) ? ParameterHash.Of(_trainer.Energy) : null;
-        return new DistributedStep(statistics, clock.Elapsed.TotalSeconds, reduceSeconds, bytes, hash);
+        return new DistributedStep(statistics, clock.Elapsed.TotalSeconds, reduceSeconds, bytes, hash) { Overlap = overlap };
     }
 }

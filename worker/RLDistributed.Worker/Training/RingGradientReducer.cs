@@ -3,8 +3,11 @@ using RLDistributed.Worker.Collective;
 
 namespace RLDistributed.Worker.Training;
 
-/// <summary>Gradients packed into buckets (reverse parameter order) and summed by the ring all-reduce.</summary>
-public sealed class RingGradientReducer(RingAllReduce ring, GradientBuckets buckets, int worldSize) : IGradientReducer, IDisposable
+/// <summary>
+/// Gradients packed into buckets (reverse parameter order) and summed by the ring all-reduce, after the backward or,
+/// with <paramref name="overlap"/>, bucket by bucket while the backward still runs (the same sums either way).
+/// </summary>
+public sealed class RingGradientReducer(RingAllReduce ring, GradientBuckets buckets, int worldSize, bool overlap = false) : IGradientReducer, IDisposable
 {
     private readonly long _bytesPerReduce = BytesMoved(buckets, worldSize);
 
@@ -17,6 +20,10 @@ public sealed class RingGradientReducer(RingAllReduce ring, GradientBuckets buck
         await buckets.AllReduceAsync(ring, cancellationToken).ConfigureAwait(false);
         return _bytesPerReduce;
     }
+
+    /// <inheritdoc />
+    public IOverlappedReduction? BeginOverlapped(CancellationToken cancellationToken) =>
+        overlap && worldSize > 1 ? OverlappedAllReduce.Start(buckets, ring, _bytesPerReduce, cancellationToken) : null;
 
     /// <inheritdoc />
     public void Dispose() => buckets.Dispose();
