@@ -61,6 +61,26 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
 
         foreach (var name in presets)
         {
+            // The same cluster run with the all-reduce after the backward and during it (64 KiB buckets, so that the
+            // presets' gradients span several); both must end with the same parameters.
+            foreach (var overlap in new[] { false, true })
+            {
+                progress($"all-reduce overlap {name}, {(overlap ? "on" : "off")}");
+                var overlapScratch = Directory.CreateTempSubdirectory("rld-bench-suite-").FullName;
+                try
+                {
+                    report.Overlap.Add(await OverlapBenchmark.RunAsync(TrainingPresets.Get(name), overlap, 2, name == "toy2d" ? 256 : 4,
+                        quick ? 5 : name == "toy2d" ? 40 : 10, 64 * 1024, overlapScratch, cancellationToken).ConfigureAwait(false));
+                }
+                finally
+                {
+                    Directory.Delete(overlapScratch, recursive: true);
+                }
+            }
+        }
+
+        foreach (var name in presets)
+        {
             progress($"Langevin throughput {name}");
             var preset = TrainingPresets.Get(name);
             torch.set_num_threads(Environment.ProcessorCount);

@@ -21,16 +21,18 @@ namespace RLDistributed.Cli.Bench;
 /// </summary>
 public static class DistributedOverheadBenchmark
 {
-    private const int Warmup = 5;
+    // A fresh process settles after about a dozen toy2d iterations (bench/README.md, PyTorch peer); all three
+    // measurements skip the same number.
+    private const int Warmup = 20;
 
     /// <summary>Runs the three measurements, one after the other.</summary>
     public static async Task<DistributedOverheadResult> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps,
         string scratchDirectory, CancellationToken cancellationToken)
     {
         var single = SingleProcess(preset, perWorkerBatch, steps, cancellationToken);
-        var concurrent = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, steps, cancellationToken).ConfigureAwait(false);
+        var (concurrent, synchronised) = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, steps, cancellationToken).ConfigureAwait(false);
         var cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, scratchDirectory, cancellationToken).ConfigureAwait(false);
-        return new DistributedOverheadResult(single, concurrent, cluster);
+        return new DistributedOverheadResult(single, concurrent, cluster, synchronised);
     }
 
     /// <summary>Median step seconds (slowest rank) of N one-thread workers, per-worker batch B, over S steps after a warm-up.</summary>
@@ -45,8 +47,11 @@ public static class DistributedOverheadBenchmark
         return median;
     }
 
-    /// <summary>N <c>rld bench step --threads 1</c> processes at once; the slowest one's median step.</summary>
-    private static async Task<double> ConcurrentSingleProcessesAsync(TrainingPreset preset, int count, int batch, int steps, CancellationToken cancellationToken)
+    /// <summary>
+    /// N <c>rld bench step --threads 1</c> processes at once: the slowest one's median step, and the median over steps
+    /// of the slowest process at each step (the i-th timed iterations of the processes, paired).
+    /// </summary>
+    private static async Task<(double SlowestMedian, double MedianOfSlowest)> ConcurrentSingleProcessesAsync(TrainingPreset preset, int count, int batch, int steps, CancellationToken cancellationToken)
     {
         var lines = new ConcurrentQueue<string>();
         string[] args = ["bench", "step", "--preset", preset.Name, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", "1",
@@ -57,9 +62,10 @@ public static class DistributedOverheadBenchmark
             await Task.WhenAll(children.Select(c => c.WaitForExitAsync(cancellationToken))).ConfigureAwait(false);
             if (children.FirstOrDefault(c => c.ExitCode != 0) is { } failed)
                 throw new InvalidOperationException($"{failed.Name} exited with {failed.ExitCode}: {string.Join(Environment.NewLine, lines)}");
-            var medians = lines.Where(l => l.StartsWith('{')).Select(l => JsonSerializer.Deserialize<StepBenchResult>(l)!.MedianMs).ToList();
-            if (medians.Count != count) throw new InvalidOperationException($"expected {count} results, got {medians.Count}: {string.Join(Environment.NewLine, lines)}");
-            return medians.Max() / 1000;
+            var results = lines.Where(l => l.StartsWith('{')).Select(l => JsonSerializer.Deserialize<StepBenchResult>(l)!).ToList();
+            if (results.Count != count) throw new InvalidOperationException($"expected {count} results, got {results.Count}: {string.Join(Environment.NewLine, lines)}");
+            var slowestPerStep = Enumerable.Range(0, steps).Select(i => results.Max(r => r.Milliseconds![i])).ToList();
+            return (results.Max(r => r.MedianMs) / 1000, BenchStatistics.Median(slowestPerStep) / 1000);
         }
         finally
         {

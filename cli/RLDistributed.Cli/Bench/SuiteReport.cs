@@ -15,6 +15,7 @@ public sealed record SuiteReport
     public List<AllReduceResult> AllReduce { get; init; } = [];
     public List<ScalingPoint> Scaling { get; init; } = [];
     public DistributedOverheadResult? Overhead { get; set; }
+    public List<OverlapRunResult> Overlap { get; init; } = [];
     public List<LangevinThroughputResult> Langevin { get; init; } = [];
     public List<CheckpointStallResult> Checkpoint { get; init; } = [];
     public MemoryGrowthResult? Memory { get; set; }

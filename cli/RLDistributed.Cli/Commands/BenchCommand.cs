@@ -64,11 +64,12 @@ public static class BenchCommand
                 trainer.TrainStep(step, cancellationToken);
                 if (step >= parse.GetValue(warmup)) milliseconds.Add(clock.Elapsed.TotalMilliseconds);
             }
+            var inOrder = milliseconds.ToArray();
             milliseconds.Sort();
             var median = milliseconds.Count % 2 == 1 ? milliseconds[milliseconds.Count / 2] : (milliseconds[milliseconds.Count / 2 - 1] + milliseconds[milliseconds.Count / 2]) / 2;
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new StepBenchResult(name, options.GlobalBatch, TorchSharp.torch.get_num_threads(), timed, median, milliseconds[0], milliseconds[^1])));
+                Console.WriteLine(JsonSerializer.Serialize(new StepBenchResult(name, options.GlobalBatch, TorchSharp.torch.get_num_threads(), timed, median, milliseconds[0], milliseconds[^1], inOrder)));
                 return Task.FromResult(ExitCodes.Ok);
             }
             var table = new Table().AddColumns("preset", "batch", "threads", "K", "iterations", "median ms", "min ms", "max ms");

@@ -97,7 +97,7 @@ public sealed class ImageEnergyNetwork : EnergyNetwork
         for (var i = 0; i < _blocks.Count; i++)
         {
             h = _blocks[i].forward(h, temb);
-            if (_poolAfterBlock.Contains(i)) h = nn.functional.avg_pool2d(h, [2, 2], [2, 2]);
+            if (_poolAfterBlock.Contains(i)) h = AveragePooling.TwoByTwo(h);
         }
 
         // network.py's head: relu, spatial sum, then a dot product with a level-dependent vector.

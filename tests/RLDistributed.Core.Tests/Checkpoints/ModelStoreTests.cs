@@ -19,7 +19,7 @@ public sealed class ModelStoreTests : IDisposable
         using var scope = NewDisposeScope();
         var spec = architecture == "mlp"
             ? TrainingHarness.TinyMlp
-            : ModelSpec.ForImage(new ImageEnergyNetworkOptions { Channels = 8, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8 });
+            : ModelSpec.ForImage(new ImageEnergyNetworkOptions { Channels = 16, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8 });
         using var energy = EnergyModelFactory.Create(spec, 3, CPU);
         using var ema = EnergyModelFactory.Create(spec, 4, CPU);
         var options = TrainingHarness.TinyOptions(3);

@@ -18,7 +18,7 @@ public sealed class ParameterTapsTests
 {
     private static ImageEnergyNetworkOptions TinyImage() => new()
     {
-        Channels = 8, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8,
+        Channels = 16, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8,
     };
 
     [Fact]

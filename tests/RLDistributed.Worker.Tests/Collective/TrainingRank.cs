@@ -21,7 +21,7 @@ internal sealed class TrainingRank : IDisposable
 
     private static readonly ModelSpec Model = ModelSpec.ForImage(new ImageEnergyNetworkOptions
     {
-        Channels = 8, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8,
+        Channels = 16, ChannelMultipliers = [1, 2], ResBlocksPerLevel = 1, ImageChannels = 1, ImageSize = 8,
     });
 
     private static readonly TrainingOptions Options = new()

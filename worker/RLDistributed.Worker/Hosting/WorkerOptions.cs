@@ -12,9 +12,8 @@ public sealed record WorkerOptions
     /// The default of <see cref="AllReduceOverlap"/>: off. Measured with <c>rld bench overlap</c> on 2 cores shared by
     /// both ranks (bench/RESULTS.md): the backward hid about half of fashion-mnist's all-reduce and the step waited
     /// half as long for it, with the same parameters bit for bit, but the step time did not change beyond the noise
-    /// (the all-reduce is under 1% of a CPU step), and several trainers stepping at once inside one process gave wrong
-    /// numbers whose cause is not known (one trainer per process, as workers run, did not). Until a GPU measurement
-    /// shows a gain, the ring runs after the backward unless a run asks for overlap.
+    /// (the all-reduce is under 1% of a CPU step), and with the default 25 MiB buckets every preset but cifar10 has a
+    /// single bucket, which cannot overlap anything. Until a GPU measurement shows a gain, a run asks for it.
     /// </summary>
     public const bool DefaultAllReduceOverlap = false;
 
