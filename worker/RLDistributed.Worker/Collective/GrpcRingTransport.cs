@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Google.Protobuf;
@@ -73,14 +72,10 @@ public sealed class GrpcRingTransport : IRingTransport
         }
 
         _call ??= _client.PushChunks(cancellationToken: CancellationToken.None);
-        var bytes = data.Length * sizeof(float);
-        var buffer = ArrayPool<byte>.Shared.Rent(bytes);
         try
         {
-            MemoryMarshal.AsBytes(data.Span).CopyTo(buffer);
-
-            // UnsafeWrap: no copy into a fresh (large-object-heap) array; safe because the message is serialized
-            // before WriteAsync completes and the buffer goes back to the pool only then.
+            // UnsafeWrap over the caller's floats (FloatBytes): no copy and no fresh large-object-heap array; safe because
+            // the message is serialized before WriteAsync completes, and the caller keeps the floats until then.
             var chunk = new Chunk
             {
                 RunId = header.RunId,
@@ -89,7 +84,7 @@ public sealed class GrpcRingTransport : IRingTransport
                 Sequence = header.Sequence,
                 RingStep = header.RingStep,
                 Offset = header.Offset,
-                Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, bytes)),
+                Data = UnsafeByteOperations.UnsafeWrap(FloatBytes.Of(data)),
             };
             await _call.RequestStream.WriteAsync(chunk, ct).ConfigureAwait(false);
         }
@@ -98,10 +93,6 @@ public sealed class GrpcRingTransport : IRingTransport
             // The server ended the call (it refused a chunk): its status says why, the write error does not.
             await _call.ResponseAsync.ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
