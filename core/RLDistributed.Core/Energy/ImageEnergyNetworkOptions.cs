@@ -8,8 +8,8 @@ public sealed class ImageEnergyNetworkOptions
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Rld:EnergyNetwork";
 
-    /// <summary>Base width ch; also the sinusoidal embedding size. Even, at least 4. Defaults to 128.</summary>
-    [Range(4, 4096)] public int Channels { get; init; } = ImageEnergyNetworkConstants.DefaultChannels;
+    /// <summary>Base width ch; also the sinusoidal embedding size. Even, at least <see cref="MinChannels"/> (16). Defaults to 128.</summary>
+    [Range(MinChannels, 4096)] public int Channels { get; init; } = ImageEnergyNetworkConstants.DefaultChannels;
 
     /// <summary>Per-level width multipliers; level i has ch·mult[i] channels. Defaults to (1, 2, 2, 2).</summary>
     [Required] public IReadOnlyList<int> ChannelMultipliers { get; init; } = ImageEnergyNetworkConstants.DefaultChannelMultipliers;
@@ -54,11 +54,19 @@ public sealed class ImageEnergyNetworkOptions
         ImageSize = imageSize,
     };
 
+    /// <summary>
+    /// The fewest base channels: every convolution of the network then has at least 16 output channels, the shapes whose
+    /// CPU backward is finite and repeatable with the libtorch this build ships (ConvolutionBackwardTests).
+    /// </summary>
+    public const int MinChannels = 16;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
-        if (Channels < 4 || Channels % 2 != 0)
-            throw new ArgumentException($"{nameof(Channels)} must be even and at least 4 (it sizes the sinusoidal embedding), got {Channels}", nameof(Channels));
+        if (Channels < MinChannels || Channels % 2 != 0)
+            throw new ArgumentException(
+                $"{nameof(Channels)} must be even and at least {MinChannels}, got {Channels}: libtorch's CPU backward of a 3×3 convolution with fewer "
+                + "than 16 output channels returned NaN or varying gradients (bench/RESULTS.md, 2026-12-04)", nameof(Channels));
         if (ChannelMultipliers is null || ChannelMultipliers.Count == 0)
             throw new ArgumentException($"{nameof(ChannelMultipliers)} must name at least one level", nameof(ChannelMultipliers));
         if (ChannelMultipliers.Any(m => m < 1))

@@ -8,6 +8,8 @@ public sealed class ImageEnergyNetworkOptionsTests
     public static TheoryData<ImageEnergyNetworkOptions, string> InvalidOptions => new()
     {
         { new ImageEnergyNetworkOptions { Channels = 7 }, nameof(ImageEnergyNetworkOptions.Channels) },
+        { new ImageEnergyNetworkOptions { Channels = 8 }, nameof(ImageEnergyNetworkOptions.Channels) }, // below 16: see ConvolutionBackwardTests
+        { new ImageEnergyNetworkOptions { Channels = 17 }, nameof(ImageEnergyNetworkOptions.Channels) },
         { new ImageEnergyNetworkOptions { ChannelMultipliers = [] }, nameof(ImageEnergyNetworkOptions.ChannelMultipliers) },
         { new ImageEnergyNetworkOptions { ChannelMultipliers = [1, 0] }, nameof(ImageEnergyNetworkOptions.ChannelMultipliers) },
         { new ImageEnergyNetworkOptions { ResBlocksPerLevel = 0 }, nameof(ImageEnergyNetworkOptions.ResBlocksPerLevel) },
