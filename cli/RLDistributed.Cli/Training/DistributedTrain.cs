@@ -56,7 +56,7 @@ public static class DistributedTrain
                     line =>
                     {
                         lock (gate) logFile.WriteLine(line);
-                        statusPage ??= StatusPageLine.Find(line);
+                        statusPage ??= CoordinatorAnnouncement.StatusPage(line);
                     },
                     status =>
                     {

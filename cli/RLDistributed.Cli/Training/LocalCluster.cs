@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using RLDistributed.Hosting.Security;
 using RLDistributed.Protos.V1;
@@ -11,7 +10,7 @@ namespace RLDistributed.Cli.Training;
 /// gets a fresh random token, handed to the children in their environment (never on a command line, where
 /// <c>ps</c> would show it): only they can join, push gradients or fetch state.
 /// </summary>
-public sealed partial class LocalCluster(LocalClusterOptions options)
+public sealed class LocalCluster(LocalClusterOptions options)
 {
     private readonly List<ChildProcess> _workers = [];
     private readonly RunToken _token = RunToken.Generate();
@@ -50,8 +49,7 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
                 "--checkpoint-dir", options.Checkpoints, "--metrics-port", "0", .. (options.Resume ? new[] { "--resume" } : []),
             ], (child, line) =>
             {
-                var match = ListeningLine().Match(line);
-                if (match.Success) listening.TrySetResult(new Uri(match.Groups[1].Value));
+                if (CoordinatorAnnouncement.ListeningAddress(line) is { } announced) listening.TrySetResult(announced);
                 log($"[{child.Name}] {line}");
             }, new Dictionary<string, string> { ["Rld__Coordinator__Token"] = _token.Value });
             children.Add(coordinator);
@@ -111,8 +109,4 @@ public sealed partial class LocalCluster(LocalClusterOptions options)
             ? $"the coordinator exited with code {coordinator.ExitCode} before listening"
             : "the coordinator did not start listening within 60 s");
     }
-
-    /// <summary>The line <c>rld coordinator</c> prints once bound: "coordinator listening on http://127.0.0.1:PORT".</summary>
-    [GeneratedRegex(@"coordinator listening on (https?://\S+)")]
-    private static partial Regex ListeningLine();
 }
