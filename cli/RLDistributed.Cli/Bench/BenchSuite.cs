@@ -52,7 +52,7 @@ public sealed class BenchSuite(bool quick, string python, Action<string> progres
         var scratch = Directory.CreateTempSubdirectory("rld-bench-suite-").FullName;
         try
         {
-            report.Overhead = await DistributedOverheadBenchmark.RunAsync(toy, 2, 256, quick ? 30 : 100, scratch, cancellationToken).ConfigureAwait(false);
+            report.Overhead = await DistributedOverheadBenchmark.RunAsync(toy, 2, 256, quick ? 30 : 100, quick ? 1 : 5, scratch, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

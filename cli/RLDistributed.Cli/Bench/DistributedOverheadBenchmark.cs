@@ -21,41 +21,64 @@ namespace RLDistributed.Cli.Bench;
 /// </summary>
 public static class DistributedOverheadBenchmark
 {
-    // A fresh process settles after about a dozen toy2d iterations (bench/README.md, PyTorch peer); all three
-    // measurements skip the same number.
-    private const int Warmup = 20;
-
-    /// <summary>Runs the three measurements, one after the other.</summary>
-    public static async Task<DistributedOverheadResult> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps,
+    /// <summary>Runs the single process, then <paramref name="rounds"/> rounds of the control and the cluster.</summary>
+    public static async Task<DistributedOverheadResult> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, int rounds,
         string scratchDirectory, CancellationToken cancellationToken)
     {
-        var single = SingleProcess(preset, perWorkerBatch, steps, cancellationToken);
-        var (concurrent, synchronised) = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, steps, cancellationToken).ConfigureAwait(false);
-        var cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, scratchDirectory, cancellationToken).ConfigureAwait(false);
-        return new DistributedOverheadResult(single, concurrent, cluster, synchronised);
+        ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        // All three skip the same number of steps: the cluster's warm-up (ClusterWarmup).
+        var warmup = ClusterWarmup.Steps(preset);
+        var single = SingleProcess(preset, perWorkerBatch, warmup, steps, cancellationToken);
+        var results = new List<DistributedOverheadRound>();
+        for (var round = 0; round < rounds; round++)
+        {
+            // Which goes first alternates, so that a drift of the machine within a round does not favour either.
+            double concurrent = 0, synchronised = 0, cluster = 0;
+            for (var part = 0; part < 2; part++)
+            {
+                if ((part + round) % 2 == 0)
+                    (concurrent, synchronised) = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, warmup, steps, cancellationToken).ConfigureAwait(false);
+                else
+                    cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, Path.Combine(scratchDirectory, $"round-{round}"), cancellationToken).ConfigureAwait(false);
+            }
+            results.Add(new DistributedOverheadRound(concurrent, synchronised, cluster));
+        }
+        return new DistributedOverheadResult(single, results);
     }
 
-    /// <summary>Median step seconds (slowest rank) of N one-thread workers, per-worker batch B, over S steps after a warm-up.</summary>
+    /// <summary>
+    /// N one-thread workers, per-worker batch B: per step the slowest rank's step time as the coordinator combines the
+    /// reports, the median over the S steps after the warm-up. The run goes on for a few untimed steps after them, so
+    /// that the coordinator's status, polled every half second, has shown every timed step before the run ends.
+    /// </summary>
     internal static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken)
     {
-        var clusterPreset = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = steps + Warmup } };
-        var spec = new RunSpec { Preset = clusterPreset, ThreadsPerWorker = 1 };
+        var warmup = ClusterWarmup.Steps(preset);
+        var clusterPreset = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = warmup + steps + ClusterWarmup.CoolDownSteps(preset) } };
+        var spec = new RunSpec { Preset = clusterPreset, ThreadsPerWorker = 1, CheckpointEvery = 0 };
         var cluster = new LocalCluster(new LocalClusterOptions(spec, $"bench-overhead-{Environment.ProcessId}", workers, "tcp", scratchDirectory, 1));
-        var median = 0.0;
-        var code = await cluster.RunAsync(_ => { }, status => { if (status.MedianStepSeconds > 0) median = status.MedianStepSeconds; }, cancellationToken).ConfigureAwait(false);
+        var seen = new ConcurrentDictionary<long, double>();
+        var code = await cluster.RunAsync(_ => { }, status =>
+        {
+            foreach (var recent in status.RecentSteps) seen[recent.Step] = recent.Seconds;
+        }, cancellationToken).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"the benchmark cluster failed; see {Path.Combine(scratchDirectory, "cluster.log")}");
-        return median;
+        // Steps the coordinator did not combine (a report skipped while the previous one was in flight) are missing.
+        var timed = seen.Where(s => s.Key > warmup && s.Key <= warmup + steps).Select(s => s.Value).ToArray();
+        if (timed.Length < steps / 2)
+            throw new InvalidOperationException($"the coordinator combined {timed.Length} of the {steps} timed steps; see {Path.Combine(scratchDirectory, "cluster.log")}");
+        return BenchStatistics.Median(timed);
     }
 
     /// <summary>
     /// N <c>rld bench step --threads 1</c> processes at once: the slowest one's median step, and the median over steps
     /// of the slowest process at each step (the i-th timed iterations of the processes, paired).
     /// </summary>
-    private static async Task<(double SlowestMedian, double MedianOfSlowest)> ConcurrentSingleProcessesAsync(TrainingPreset preset, int count, int batch, int steps, CancellationToken cancellationToken)
+    private static async Task<(double SlowestMedian, double MedianOfSlowest)> ConcurrentSingleProcessesAsync(TrainingPreset preset, int count, int batch, int warmup, int steps, CancellationToken cancellationToken)
     {
         var lines = new ConcurrentQueue<string>();
         string[] args = ["bench", "step", "--preset", preset.Name, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--threads", "1",
-            "--warmup", Warmup.ToString(CultureInfo.InvariantCulture), "--repeats", steps.ToString(CultureInfo.InvariantCulture), "--json"];
+            "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--repeats", steps.ToString(CultureInfo.InvariantCulture), "--json"];
         var children = Enumerable.Range(0, count).Select(i => ChildProcess.Start($"single-{i}", args, (_, line) => lines.Enqueue(line))).ToList();
         try
         {
@@ -73,7 +96,7 @@ public static class DistributedOverheadBenchmark
         }
     }
 
-    private static double SingleProcess(TrainingPreset preset, int batch, int steps, CancellationToken cancellationToken)
+    private static double SingleProcess(TrainingPreset preset, int batch, int warmup, int steps, CancellationToken cancellationToken)
     {
         var threads = get_num_threads();
         set_num_threads(1);
@@ -85,12 +108,12 @@ public static class DistributedOverheadBenchmark
             using var ema = EnergyModelFactory.Create(preset.Model, options.Seed, CPU);
             using var trainer = new Trainer(energy, ema, dataset, options, CPU);
             var seconds = new List<double>();
-            for (var step = 0; step < Warmup + steps; step++)
+            for (var step = 0; step < warmup + steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 trainer.TrainStep(step, cancellationToken);
-                if (step >= Warmup) seconds.Add(clock.Elapsed.TotalSeconds);
+                if (step >= warmup) seconds.Add(clock.Elapsed.TotalSeconds);
             }
             return BenchStatistics.Median(seconds);
         }

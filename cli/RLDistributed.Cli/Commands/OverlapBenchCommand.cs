@@ -15,7 +15,7 @@ public static class OverlapBenchCommand
         var presets = new Option<string[]>("--presets") { Description = "Presets, each run twice (overlap off, then on)", DefaultValueFactory = _ => ["fashion-mnist", "toy2d"], AllowMultipleArgumentsPerToken = true };
         var workers = new Option<int>("--workers") { Description = "Worker processes", DefaultValueFactory = _ => 2 };
         var batch = CommonOptions.Positive<int>("--batch", "Per-worker batch (default: toy2d 256, image presets 4)");
-        var steps = new Option<int>("--steps") { Description = "Timed steps per run (after 3 warm-up steps)", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per run (after 50 warm-up steps for toy2d, 5 for the image presets)", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Pairs of runs per preset (off then on; the order alternates from pair to pair)", DefaultValueFactory = _ => 1 };
         var bucketKib = new Option<int>("--bucket-kib") { Description = "Gradient bucket size in KiB (the run's GradientBucketBytes)", DefaultValueFactory = _ => 64 };
         var output = FaultBenchCommands.OutputOption();
@@ -78,7 +78,7 @@ public static class OverlapBenchCommand
             {
                 benchmark = "allreduce-overlap",
                 method = "per preset and pair two runs of a local cluster (coordinator + N worker processes over tcp on 127.0.0.1, torch 1 thread each, global batch N*B, "
-                    + "the run's GradientBucketBytes as given), Rld:Worker:AllReduceOverlap=false and true (off first in even pairs, on first in odd ones), 3 warm-up steps then S timed steps; from each worker's "
+                    + "the run's GradientBucketBytes as given), Rld:Worker:AllReduceOverlap=false and true (off first in even pairs, on first in odd ones), 50 (toy2d) or 5 (image presets) warm-up steps then S timed steps; from each worker's "
                     + "debug step lines: step = per step the slowest rank's step time, median over steps; backward = the loss's backward pass; all-reduce = the ring's "
                     + "time on all buckets of the step (with overlap: from each bucket's start to its end, summed); waited = time from the end of the backward to the "
                     + "summed gradients; medians over ranks and timed steps; hidden = sum over ranks and steps of all-reduce time before the backward returned / sum of "

@@ -265,6 +265,7 @@ public sealed class RunState
                 MedianStepSeconds = _ledger.MedianStepSeconds, MembershipChanges = _membershipChanges, Restarts = _restarts,
                 LastCheckpointStep = _lastCommit?.Step ?? 0, LastCheckpointDirectory = _lastCommit?.Directory ?? "",
             };
+            status.RecentSteps.AddRange(_ledger.RecentSteps);
             var limit = _options.HeartbeatInterval * _options.MissedHeartbeatsBeforeDead;
             status.Workers.AddRange(_members.Where(m => !m.Dead).Select(m => new WorkerStatus
             {

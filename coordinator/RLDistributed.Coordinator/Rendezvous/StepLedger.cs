@@ -13,10 +13,10 @@ internal sealed class StepLedger(int worldSize)
 {
     private int _worldSize = worldSize;
 
-    private const int RecentSteps = 100;
+    private const int RecentWindow = 100;
     private readonly Dictionary<long, List<StepReport>> _pending = [];
     private readonly Dictionary<int, long> _latestByRank = [];
-    private readonly Queue<double> _recentSeconds = new();
+    private readonly Queue<StepTime> _recent = new();
 
     public long LastStep { get; private set; }
 
@@ -30,11 +30,14 @@ internal sealed class StepLedger(int worldSize)
     {
         get
         {
-            if (_recentSeconds.Count == 0) return 0;
-            var sorted = _recentSeconds.Order().ToArray();
+            if (_recent.Count == 0) return 0;
+            var sorted = _recent.Select(s => s.Seconds).Order().ToArray();
             return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
         }
     }
+
+    /// <summary>The last 100 combined steps (step and slowest rank's seconds), oldest first.</summary>
+    public IReadOnlyList<StepTime> RecentSteps => [.. _recent];
 
     /// <summary>A new generation: reports of unfinished steps are dropped (those steps are redone); history stays.</summary>
     public void Reset(int worldSize)
@@ -66,8 +69,8 @@ internal sealed class StepLedger(int worldSize)
         if (reports.Count < _worldSize) return (null, null);
         _pending.Remove(report.Step);
         var combined = new CombinedStep(report.Step, reports.Sum(r => r.Loss), reports.Max(r => r.StepSeconds), reports);
-        _recentSeconds.Enqueue(combined.Seconds);
-        if (_recentSeconds.Count > RecentSteps) _recentSeconds.Dequeue();
+        _recent.Enqueue(new StepTime { Step = combined.Step, Seconds = combined.Seconds });
+        if (_recent.Count > RecentWindow) _recent.Dequeue();
         if (combined.Step > LastStep)
         {
             LastStep = combined.Step;

@@ -47,4 +47,22 @@ public sealed class StepLedgerTests
         ledger.Complete(9);
         Assert.Equal(9, ledger.LastStep);
     }
+
+    [Fact]
+    public void RecentSteps_HoldTheLastHundredCombinedSteps_EachTheSlowestRank_AndTheMedianIsTakenOverThem()
+    {
+        var ledger = new StepLedger(2);
+        for (long step = 1; step <= 150; step++)
+        {
+            // Rank 1 is the slower one on odd steps, rank 0 on even ones; step s takes s ms at its slowest.
+            ledger.Add(new StepReport { Rank = 0, Step = step, StepSeconds = step % 2 == 0 ? step / 1000.0 : step / 2000.0 });
+            ledger.Add(new StepReport { Rank = 1, Step = step, StepSeconds = step % 2 == 1 ? step / 1000.0 : step / 2000.0 });
+        }
+
+        var recent = ledger.RecentSteps;
+        Assert.Equal(Enumerable.Range(51, 100).Select(s => (long)s), recent.Select(r => r.Step));
+        Assert.All(recent, r => Assert.Equal(r.Step / 1000.0, r.Seconds, 12));
+        // Steps 51..150: the median of 100 values is the mean of the 50th and 51st, 100 and 101 ms.
+        Assert.Equal(0.1005, ledger.MedianStepSeconds, 12);
+    }
 }
