@@ -11,7 +11,11 @@ namespace RLDistributed.Core.Tests.Training;
 [Collection(ProcessWideGcCollection.Name)]
 public sealed class NativeHeapSettingsTests
 {
-    private const int BlockBytes = 8 << 20;
+    // 4 × 2 MiB a cycle. A test thread's allocations come from whichever malloc arena glibc hands it, often one that
+    // earlier tests' threads still hold memory in; a cycle that does not fit that arena's 64 MiB heap spills into a new
+    // heap, and glibc unmaps an emptied extra heap whatever the trim threshold (once in about five runs of the suite at
+    // 4 × 8 MiB). Blocks of 2 MiB are still far above the small mmap threshold of the untuned case.
+    private const int BlockBytes = 2 << 20;
     private const int BlocksPerCycle = 4;
     private const int PageBytes = 4096;
     private const int PagesPerCycle = BlocksPerCycle * BlockBytes / PageBytes;
