@@ -22,7 +22,7 @@ internal sealed class HostileClient : IDisposable
 {
     private const string CoordinatorService = "rld.v1.Coordinator";
     private const string CollectiveService = "rld.v1.Collective";
-    private static readonly string[] CoordinatorMethods = ["Join", "Heartbeat", "ReportStep", "Leave", "CommitCheckpoint"];
+    private static readonly string[] CoordinatorMethods = ["Join", "Heartbeat", "ReportStep", "ReportSteps", "Leave", "CommitCheckpoint"];
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
     private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(20);
 

@@ -19,6 +19,10 @@ public sealed class CoordinatorService(RunState run) : Protos.V1.Coordinator.Coo
         Task.FromResult(run.Report(request));
 
     /// <inheritdoc />
+    public override Task<StepAck> ReportSteps(StepReports request, ServerCallContext context) =>
+        Task.FromResult(run.Report(request));
+
+    /// <inheritdoc />
     public override Task<LeaveReply> Leave(LeaveRequest request, ServerCallContext context)
     {
         run.Leave(request);

@@ -56,6 +56,15 @@ internal static class RequestLimits
             Invalid($"parameter_hash has {report.ParameterHash.Length} bytes; a SHA-256 has {HashBytes}");
     }
 
+    /// <summary>Reports in one <see cref="StepReports"/> call (a worker's pending reports are capped well below it).</summary>
+    public const int MaxReportsPerCall = 1024;
+
+    public static void Check(StepReports batch)
+    {
+        if (batch.Reports.Count is 0 or > MaxReportsPerCall) Invalid($"{batch.Reports.Count} reports in one call; 1 to {MaxReportsPerCall} are accepted");
+        foreach (var report in batch.Reports) Check(report);
+    }
+
     public static void Check(CheckpointCommit commit)
     {
         Generation(commit.Generation);

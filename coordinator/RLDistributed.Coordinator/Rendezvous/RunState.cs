@@ -166,6 +166,24 @@ public sealed class RunState
         }
     }
 
+    /// <summary>
+    /// Adds several reports in order, as <see cref="Report(StepReport)"/> would one by one; every report is checked
+    /// first, so a malformed one refuses the call before any is added. The reply asks for the strongest thing any
+    /// report's reply asked for.
+    /// </summary>
+    public StepAck Report(StepReports batch)
+    {
+        RequestLimits.Check(batch);
+        var reply = new StepAck();
+        foreach (var report in batch.Reports)
+        {
+            var ack = Report(report);
+            reply.Stop |= ack.Stop;
+            reply.Reform |= ack.Reform;
+        }
+        return reply;
+    }
+
     /// <summary>Rank 0's checkpoint is durable: journal the commit.</summary>
     public void Commit(CheckpointCommit commit)
     {

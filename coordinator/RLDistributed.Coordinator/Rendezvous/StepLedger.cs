@@ -5,9 +5,9 @@ namespace RLDistributed.Coordinator.Rendezvous;
 /// <summary>
 /// Combines the ranks' reports of each step: the global loss is the sum of the ranks' shares; parameter
 /// hashes of one step must all be equal. Keeps only steps still waiting for a rank that can still come: a rank
-/// reports its steps in order, one report at a time, and skips some while the coordinator is slow (StepReporter), so
-/// a step older than every rank's latest report will never combine and is dropped; otherwise a long run would hold
-/// every step some rank skipped.
+/// reports its steps in order, several to a call, and drops its oldest ones when too many wait for a slow or
+/// restarting coordinator (StepReporter), so a step older than every rank's latest report will never combine and is
+/// dropped; otherwise a long run would hold every step some rank dropped.
 /// </summary>
 internal sealed class StepLedger(int worldSize)
 {

@@ -89,6 +89,47 @@ public sealed class RendezvousTests
     }
 
     [Fact]
+    public async Task ReportSteps_SeveralStepsInOneCall_CombineAsIfReportedOneByOne()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        await fixture.JoinAllAsync(2);
+        foreach (var rank in new[] { 0, 1 })
+        {
+            var batch = new StepReports();
+            batch.Reports.AddRange(Enumerable.Range(1, 5).Select(step => new StepReport
+            {
+                RunId = "run-a", Generation = 1, Rank = rank, Step = step, Loss = 0.1 * step, StepSeconds = 0.01 * (step + rank),
+            }));
+            Assert.False((await fixture.Client.ReportStepsAsync(batch)).Stop);
+        }
+
+        var status = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal(5, status.LastStep);
+        Assert.Equal(1.0, status.LastLoss, 12);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], status.RecentSteps.Select(s => s.Step));
+        Assert.Equal([0.02, 0.03, 0.04, 0.05, 0.06], status.RecentSteps.Select(s => Math.Round(s.Seconds, 12)));
+    }
+
+    [Fact]
+    public async Task ReportSteps_OneMalformedReport_RefusesTheWholeCallAndAddsNothing()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
+        await fixture.JoinAllAsync(2);
+        var batch = new StepReports();
+        batch.Reports.Add(new StepReport { RunId = "run-a", Generation = 1, Rank = 0, Step = 1, Loss = 0.25 });
+        batch.Reports.Add(new StepReport { RunId = "run-a", Generation = 1, Rank = 0, Step = 2, Loss = double.NaN });
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.ReportStepsAsync(batch).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        var empty = await Assert.ThrowsAsync<RpcException>(() => fixture.Client.ReportStepsAsync(new StepReports()).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
+
+        // Step 1 was not added: rank 1's report of it alone does not combine it.
+        await fixture.Client.ReportStepAsync(new StepReport { RunId = "run-a", Generation = 1, Rank = 1, Step = 1, Loss = 0.25 });
+        Assert.Equal(0, (await fixture.Client.GetStatusAsync(new StatusRequest())).LastStep);
+    }
+
+    [Fact]
     public async Task Leave_TheLastStepsReportsWereSkipped_TheRunCompletesAtTheStepTheRanksDid()
     {
         await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);

@@ -66,9 +66,13 @@ public sealed class CoordinatorLink : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a step report (retried); the reply says stop or reform.</summary>
-    public async Task<StepAck> ReportAsync(StepReport report, CancellationToken cancellationToken) =>
-        await _pipelines.Coordinator.ExecuteAsync(async ct => await _client.ReportStepAsync(report, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    /// <summary>Sends step reports, in step order, in one call (retried); the reply says stop or reform.</summary>
+    public async Task<StepAck> ReportAsync(IReadOnlyList<StepReport> reports, CancellationToken cancellationToken)
+    {
+        var batch = new StepReports();
+        batch.Reports.AddRange(reports);
+        return await _pipelines.Coordinator.ExecuteAsync(async ct => await _client.ReportStepsAsync(batch, cancellationToken: ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>One heartbeat, one attempt.</summary>
     public async Task<HeartbeatReply> HeartbeatAsync(HeartbeatRequest beat, CancellationToken cancellationToken) =>

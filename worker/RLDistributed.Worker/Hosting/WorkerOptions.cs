@@ -76,6 +76,13 @@ public sealed record WorkerOptions
     public TimeSpan CollectiveDeadline { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>
+    /// The shortest time between two step-report calls to the coordinator: steps done meanwhile go together in the
+    /// next call. At 100 ms a worker makes at most 10 calls a second, however fast its steps; every step still reaches
+    /// the coordinator. Zero: a call as soon as the previous one is answered. Default 100 ms, at most 10 s.
+    /// </summary>
+    public TimeSpan StepReportInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
     /// Test hook: sleep this long in every step's compute phase, so that this rank becomes a straggler. Never
     /// set it in a real run. Default zero.
     /// </summary>
@@ -88,5 +95,7 @@ public sealed record WorkerOptions
         Resilience.Validate();
         if (CollectiveDeadline <= TimeSpan.Zero) throw new ValidationException($"CollectiveDeadline ({CollectiveDeadline}) must be positive");
         if (DebugStepDelay < TimeSpan.Zero) throw new ValidationException($"DebugStepDelay ({DebugStepDelay}) must not be negative");
+        if (StepReportInterval < TimeSpan.Zero || StepReportInterval > TimeSpan.FromSeconds(10))
+            throw new ValidationException($"StepReportInterval ({StepReportInterval}) must lie between 0 and 10 s");
     }
 }

@@ -138,7 +138,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
                     assignment.RunId, assignment.Generation, assignment.Rank, assignment.WorldSize);
                 var distributed = new DistributedTrainer(trainer, reducer, assignment.Rank, assignment.WorldSize, _spec!.HashEvery) { DebugStepDelay = _options.DebugStepDelay };
                 if (_options.DebugStepDelay > TimeSpan.Zero) WorkerLog.DebugStepDelay(_logger, assignment.RunId, assignment.Rank, _options.DebugStepDelay.TotalMilliseconds);
-                var reporter = new StepReporter(link.ReportAsync);
+                var reporter = new StepReporter(link.ReportAsync, owner._time, _options.StepReportInterval);
                 var checkpoints = assignment.Rank == 0 && assignment.CheckpointDirectory.Length > 0
                     ? new BackgroundCheckpointWriter(new CheckpointStore(assignment.CheckpointDirectory, _spec.KeepCheckpoints), (directory, content) => CommitAsync(assignment, directory, content))
                     : null;
