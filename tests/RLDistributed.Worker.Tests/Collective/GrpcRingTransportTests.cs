@@ -84,6 +84,46 @@ public sealed class GrpcRingTransportTests
         Assert.Equal(status, error.StatusCode);
     }
 
+    [Fact]
+    public async Task PushChunks_BytesThatAreNotAChunk_AreRefusedAsInvalidArgument()
+    {
+        var mailbox = new CollectiveMailbox();
+        mailbox.Open(Ring.Identity(1, 2));
+        await using var server = await CollectiveServer.StartAsync(mailbox, Options);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var raw = new Method<byte[], byte[]>(MethodType.ClientStreaming, "rld.v1.Collective", "PushChunks", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        using var call = channel.CreateCallInvoker().AsyncClientStreamingCall(raw, null, new CallOptions());
+
+        try
+        {
+            // Field 7 (data) claiming 2^31 bytes in a 7-byte message.
+            await call.RequestStream.WriteAsync([0x3A, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00]);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            // The server may end the call first; its status is read below.
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("not a Chunk", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Close_ChunksNeverRead_GiveTheirBuffersBack()
+    {
+        var mailbox = new CollectiveMailbox();
+        var identity = Ring.Identity(1, 2);
+        mailbox.Open(identity);
+        var chunk = ChunkWireFormat.Parse(new System.Buffers.ReadOnlySequence<byte>(Chunk(identity.RunId, identity.Generation, 0, 0, 16).ToByteArray()));
+        Assert.True(mailbox.WriterFor(chunk).TryWrite(chunk));
+
+        mailbox.Close(identity.Generation);
+
+        Assert.Throws<ObjectDisposedException>(() => chunk.Data.Length);
+    }
+
     private static Chunk Chunk(string runId, long generation, int sourceRank, long offset, int length) => new()
     {
         RunId = runId,

@@ -36,7 +36,7 @@ public sealed class CollectiveMailbox
         identity.Validate();
         var opened = _generations.GetOrAdd(
             identity.Generation,
-            _ => new Generation(identity, Channel.CreateBounded<Chunk>(new BoundedChannelOptions(_capacity)
+            _ => new Generation(identity, Channel.CreateBounded<ReceivedChunk>(new BoundedChannelOptions(_capacity)
             {
                 SingleReader = true,
                 FullMode = BoundedChannelFullMode.Wait,
@@ -48,17 +48,18 @@ public sealed class CollectiveMailbox
         }
     }
 
-    /// <summary>Closes the inbox of a finished generation; later chunks for it are refused.</summary>
+    /// <summary>Closes the inbox of a finished generation; later chunks for it are refused, and the ones never read give their buffers back.</summary>
     public void Close(long generation)
     {
         if (_generations.TryRemove(generation, out var closed))
         {
             closed.Channel.Writer.TryComplete();
+            while (closed.Channel.Reader.TryRead(out var unread)) unread.Dispose();
         }
     }
 
     /// <summary>The reader of an open generation.</summary>
-    internal ChannelReader<Chunk> ReaderFor(RingIdentity identity)
+    internal ChannelReader<ReceivedChunk> ReaderFor(RingIdentity identity)
     {
         Open(identity);
         return _generations[identity.Generation].Channel.Reader;
@@ -71,7 +72,7 @@ public sealed class CollectiveMailbox
     /// <see cref="StatusCode.FailedPrecondition"/> when the generation is not open here;
     /// <see cref="StatusCode.InvalidArgument"/> when run id or source rank do not fit the ring.
     /// </exception>
-    internal ChannelWriter<Chunk> WriterFor(Chunk chunk)
+    internal ChannelWriter<ReceivedChunk> WriterFor(ReceivedChunk chunk)
     {
         if (!_generations.TryGetValue(chunk.Generation, out var generation))
         {
@@ -93,14 +94,14 @@ public sealed class CollectiveMailbox
         }
 
         if (chunk.Sequence < 0 || chunk.RingStep < 0 || chunk.RingStep >= 2 * (identity.WorldSize - 1) || chunk.Offset < 0
-            || chunk.Data.Length % sizeof(float) != 0)
+            || chunk.DataLength % sizeof(float) != 0)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"Chunk sequence {chunk.Sequence}, ring step {chunk.RingStep}, offset {chunk.Offset} or data of {chunk.Data.Length} bytes does not fit a ring of {identity.WorldSize}."));
+                $"Chunk sequence {chunk.Sequence}, ring step {chunk.RingStep}, offset {chunk.Offset} or data of {chunk.DataLength} bytes does not fit a ring of {identity.WorldSize}."));
         }
 
         return generation.Channel.Writer;
     }
 
-    private sealed record Generation(RingIdentity Identity, Channel<Chunk> Channel);
+    private sealed record Generation(RingIdentity Identity, Channel<ReceivedChunk> Channel);
 }

@@ -8,11 +8,12 @@ namespace RLDistributed.Worker.Collective;
 /// <summary>
 /// The worker's <c>rld.v1.Collective</c> service: the server side of the grpc ring transport. The left neighbour's
 /// <c>PushChunks</c> stream is checked chunk by chunk and delivered, in order, into the <see cref="CollectiveMailbox"/>.
+/// Bound by <see cref="CollectiveMethodProvider"/> (not the generated base class), so that chunks arrive in pooled buffers.
 /// </summary>
-public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState state, ILogger<CollectiveService> logger) : Protos.V1.Collective.CollectiveBase
+public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState state, ILogger<CollectiveService> logger)
 {
-    /// <inheritdoc />
-    public override async Task<PushAck> PushChunks(IAsyncStreamReader<Chunk> requestStream, ServerCallContext context)
+    /// <summary>Receives the left neighbour's chunks into this worker's mailbox.</summary>
+    public async Task<PushAck> PushChunks(IAsyncStreamReader<ReceivedChunk> requestStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
@@ -20,7 +21,7 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
         {
             return await ReceiveChunksAsync(requestStream, context).ConfigureAwait(false);
         }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        catch (InvalidDataException e)
         {
             // Bytes that are not a Chunk: a clear InvalidArgument rather than the framework's Unknown.
             CollectiveLog.ChunkRefused(logger, "", -1, -1, $"malformed message: {e.Message}");
@@ -28,28 +29,33 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
         }
     }
 
-    private async Task<PushAck> ReceiveChunksAsync(IAsyncStreamReader<Chunk> requestStream, ServerCallContext context)
+    private async Task<PushAck> ReceiveChunksAsync(IAsyncStreamReader<ReceivedChunk> requestStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        ChannelWriter<Chunk>? delivering = null;
+        ChannelWriter<ReceivedChunk>? delivering = null;
         try
         {
             while (await requestStream.MoveNext(ct).ConfigureAwait(false))
             {
                 var chunk = requestStream.Current;
-                ChannelWriter<Chunk> writer;
                 try
                 {
-                    writer = mailbox.WriterFor(chunk);
+                    var writer = mailbox.WriterFor(chunk);
+                    await writer.WriteAsync(chunk, ct).ConfigureAwait(false);
+                    delivering = writer;
                 }
                 catch (RpcException e)
                 {
+                    chunk.Dispose();
                     CollectiveLog.ChunkRefused(logger, chunk.RunId, chunk.Generation, chunk.SourceRank, e.Status.Detail);
                     throw;
                 }
-
-                await writer.WriteAsync(chunk, ct).ConfigureAwait(false);
-                delivering = writer;
+                catch
+                {
+                    // Not delivered: its buffer goes back to the pool here, as the receiver would have returned it.
+                    chunk.Dispose();
+                    throw;
+                }
             }
         }
         catch (Exception e) when (delivering is not null && e is not RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition })
@@ -70,8 +76,8 @@ public sealed class CollectiveService(CollectiveMailbox mailbox, PublishedState 
     /// <summary>Bytes per state chunk: well under gRPC's default 4 MB message limit.</summary>
     public const int StateChunkBytes = 1 << 20;
 
-    /// <inheritdoc />
-    public override async Task FetchState(StateRequest request, IServerStreamWriter<StateChunk> responseStream, ServerCallContext context)
+    /// <summary>Streams the generation's published state to a late joiner.</summary>
+    public async Task FetchState(StateRequest request, IServerStreamWriter<StateChunk> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(responseStream);

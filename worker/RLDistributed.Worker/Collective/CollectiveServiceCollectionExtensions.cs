@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,7 @@ public static class CollectiveServiceCollectionExtensions
         services.AddSingleton(mailbox);
         services.TryAddSingleton<PublishedState>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = GrpcRingTransport.MaxMessageBytes(options.ChunkFloats));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<CollectiveService>, CollectiveMethodProvider>());
 
         // 64 KiB read blocks instead of 4 KiB: host-wide, but every Kestrel endpoint of a worker gains from it.
         services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();

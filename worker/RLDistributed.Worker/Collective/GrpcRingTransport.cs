@@ -11,7 +11,8 @@ namespace RLDistributed.Worker.Collective;
 /// <summary>
 /// The grpc ring transport: sends over one long-lived <c>PushChunks</c> call to the right neighbour's
 /// <see cref="CollectiveService"/>, receives from this worker's own <see cref="CollectiveMailbox"/>.
-/// About 0.3–0.45× of raw TCP (perf-notes.md); for networks where only HTTP/2 passes.
+/// Chunks arrive in pooled buffers (<see cref="ChunkWireFormat"/>). A fraction of the tcp transport's busbw (bench/RESULTS.md):
+/// for networks where only HTTP/2 passes.
 /// </summary>
 public sealed class GrpcRingTransport : IRingTransport
 {
@@ -20,7 +21,7 @@ public sealed class GrpcRingTransport : IRingTransport
 
     private readonly GrpcChannel _channel;
     private readonly Protos.V1.Collective.CollectiveClient _client;
-    private readonly ChannelReader<Chunk> _inbox;
+    private readonly ChannelReader<ReceivedChunk> _inbox;
     private readonly RingIdentity _identity;
     private AsyncClientStreamingCall<Chunk, PushAck>? _call;
 
@@ -105,7 +106,7 @@ public sealed class GrpcRingTransport : IRingTransport
                 $"Expected length {expected.Length} differs from the destination length {destination.Length}.", nameof(expected));
         }
 
-        Chunk chunk;
+        ReceivedChunk chunk;
         try
         {
             chunk = await _inbox.ReadAsync(ct).ConfigureAwait(false);
@@ -116,16 +117,19 @@ public sealed class GrpcRingTransport : IRingTransport
                 $"The mailbox of generation {_identity.Generation} was closed: {e.InnerException?.Message ?? "the generation ended"}.", e);
         }
 
-        var data = chunk.Data.Span;
-        if (data.Length % sizeof(float) != 0)
+        using (chunk)
         {
-            throw new CollectiveProtocolException($"Chunk data of {data.Length} bytes is not a whole number of float32 values.");
-        }
+            var data = chunk.Data;
+            if (data.Length % sizeof(float) != 0)
+            {
+                throw new CollectiveProtocolException($"Chunk data of {data.Length} bytes is not a whole number of float32 values.");
+            }
 
-        var actual = new ChunkHeader(
-            chunk.RunId, chunk.Generation, chunk.SourceRank, chunk.Sequence, chunk.RingStep, chunk.Offset, data.Length / sizeof(float));
-        expected.EnsureMatches(actual);
-        data.CopyTo(MemoryMarshal.AsBytes(destination.Span));
+            var actual = new ChunkHeader(
+                chunk.RunId, chunk.Generation, chunk.SourceRank, chunk.Sequence, chunk.RingStep, chunk.Offset, data.Length / sizeof(float));
+            expected.EnsureMatches(actual);
+            data.CopyTo(MemoryMarshal.AsBytes(destination.Span));
+        }
     }
 
     /// <inheritdoc />
