@@ -90,6 +90,37 @@ public sealed class RingAllReduceTests
     }
 
     [Fact]
+    public async Task AllReduceAsync_ChunkOfTheFirstStepIn_ForwardsItBeforeTheRestOfTheStepArrives()
+    {
+        // Arrange: 2 ranks, 4 chunks per segment; rank 1 holds back every reduce-scatter chunk after its first by 300 ms.
+        const int n = 2;
+        var chunk = RingAllReduceConstants.MinChunkFloats;
+        var hold = TimeSpan.FromMilliseconds(300);
+        await using var ring = await Ring.CreateAsync(RingTransportKind.Tcp, n, SmallChunks);
+        var segmentStart = n * chunk * 4 / 2; // segment 1: rank 1's reduce-scatter send, rank 0's first all-gather send
+        var timed = new[]
+        {
+            new TimedTransport(ring.Transports[0], _ => TimeSpan.Zero),
+            new TimedTransport(ring.Transports[1], header => header.RingStep == 0 && header.Offset > segmentStart ? hold : TimeSpan.Zero),
+        };
+        var reducers = Enumerable.Range(0, n).Select(r => new RingAllReduce(timed[r], Ring.Identity(r, n), SmallChunks)).ToArray();
+        var inputs = Enumerable.Range(0, n).Select(r => Inputs(r, n * chunk * 4)).ToArray();
+
+        // Act
+        var sums = await ReduceAsync(reducers, inputs);
+
+        // Assert: rank 0 sent its all-gather's first chunk (step 1) while the last chunks of step 0 were still held back.
+        var events = timed[0].Events.ToArray();
+        var firstForward = events.First(e => e.Event == "send" && e.RingStep == 1);
+        var lastOfStep0 = events.Last(e => e.Event == "received" && e.RingStep == 0);
+        Assert.Equal(segmentStart, firstForward.Offset); // rank 0's all-gather starts with segment 1, reduced in step 0
+        Assert.True(firstForward.At + hold <= lastOfStep0.At,
+            $"first chunk of step 1 sent at {firstForward.At.TotalMilliseconds:F0} ms, last chunk of step 0 in at {lastOfStep0.At.TotalMilliseconds:F0} ms");
+        Assert.Equal(Bits(sums[0]), Bits(sums[1]));
+        for (var i = 0; i < inputs[0].Length; i++) Assert.Equal(inputs[0][i] + inputs[1][i], sums[0][i]);
+    }
+
+    [Fact]
     public void SegmentBounds_SizeSmallerThanWorld_CoversBufferWithSomeEmptySegments()
     {
         var bounds = Enumerable.Range(0, 4).Select(k => RingAllReduce.SegmentBounds(2, 4, k)).ToArray();

@@ -50,31 +50,22 @@ public sealed class RingAllReduce
         }
 
         var transport = _transport!;
-        var rank = _identity.Rank;
         var scratchA = ArrayPool<float>.Shared.Rent(_chunkFloats);
         var scratchB = ArrayPool<float>.Shared.Rent(_chunkFloats);
+
+        // The segment a rank sends at step t is the one it received (and, in the reduce-scatter, added to) at step t−1,
+        // cut into the same chunks; so chunk c of step t goes as soon as chunk c of step t−1 is in, rather than after the
+        // whole of step t−1 on both sides. The count is of received chunks not yet forwarded.
+        using var forwardable = new SemaphoreSlim(0);
+
+        // A failed side cancels the other: a send blocked on a neighbour that stopped reading would otherwise hide the
+        // receive's protocol error forever.
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            for (var step = 0; step < 2 * (n - 1); step++)
-            {
-                // Reduce-scatter (step < N−1): send segment r−s, add the received segment r−s−1.
-                // All-gather: send the reduced segment r+1−s', overwrite with the received segment r−s'.
-                var reducing = step < n - 1;
-                var s = reducing ? step : step - (n - 1);
-                var sendSegment = Mod(reducing ? rank - s : rank + 1 - s, n);
-                var receiveSegment = Mod(reducing ? rank - s - 1 : rank - s, n);
-
-                // A failed side cancels the other: a send blocked on a neighbour that stopped reading would
-                // otherwise hide the receive's protocol error forever.
-                using var stepCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var send = CancelOthersOnFault(SendSegmentAsync(transport, buffer, sequence, step, sendSegment, stepCts.Token), stepCts);
-                var receive = CancelOthersOnFault(
-                    reducing
-                        ? ReceiveAndAddAsync(transport, buffer, sequence, step, receiveSegment, scratchA, scratchB, stepCts.Token)
-                        : ReceiveInPlaceAsync(transport, buffer, sequence, step, receiveSegment, stepCts.Token),
-                    stepCts);
-                await WhenBothAsync(send, receive, ct).ConfigureAwait(false);
-            }
+            var send = CancelOthersOnFault(SendStepsAsync(transport, buffer, sequence, forwardable, cts.Token), cts);
+            var receive = CancelOthersOnFault(ReceiveStepsAsync(transport, buffer, sequence, forwardable, scratchA, scratchB, cts.Token), cts);
+            await WhenBothAsync(send, receive, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -83,20 +74,54 @@ public sealed class RingAllReduce
         }
     }
 
-    private async Task SendSegmentAsync(
-        IRingTransport transport, Memory<float> buffer, long sequence, int step, int segment, CancellationToken ct)
+    /// <summary>
+    /// Reduce-scatter (step t &lt; N−1) sends segment r−t; the all-gather's step s sends the reduced segment r+1−s.
+    /// After the first step each chunk waits until it has been received.
+    /// </summary>
+    private async Task SendStepsAsync(IRingTransport transport, Memory<float> buffer, long sequence, SemaphoreSlim forwardable, CancellationToken ct)
     {
-        var (start, length) = SegmentBounds(buffer.Length, _identity.WorldSize, segment);
-        for (var done = 0; done < length; done += _chunkFloats)
+        var n = _identity.WorldSize;
+        var rank = _identity.Rank;
+        for (var step = 0; step < 2 * (n - 1); step++)
         {
-            var count = Math.Min(_chunkFloats, length - done);
-            var header = Header(_identity.Rank, sequence, step, start + done, count);
-            await transport.SendAsync(header, buffer.Slice(start + done, count), ct).ConfigureAwait(false);
+            var segment = step < n - 1 ? Mod(rank - step, n) : Mod(rank + 1 - (step - (n - 1)), n);
+            var (start, length) = SegmentBounds(buffer.Length, n, segment);
+            for (var done = 0; done < length; done += _chunkFloats)
+            {
+                if (step > 0) await forwardable.WaitAsync(ct).ConfigureAwait(false);
+                var count = Math.Min(_chunkFloats, length - done);
+                var header = Header(rank, sequence, step, start + done, count);
+                await transport.SendAsync(header, buffer.Slice(start + done, count), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reduce-scatter receives segment r−t−1 and adds it; the all-gather's step s overwrites segment r−s with the
+    /// received one. Every chunk but the last step's is released to the sender once it is in place.
+    /// </summary>
+    private async Task ReceiveStepsAsync(
+        IRingTransport transport, Memory<float> buffer, long sequence, SemaphoreSlim forwardable, float[] scratchA, float[] scratchB, CancellationToken ct)
+    {
+        var n = _identity.WorldSize;
+        var rank = _identity.Rank;
+        var steps = 2 * (n - 1);
+        for (var step = 0; step < steps; step++)
+        {
+            var forward = step < steps - 1 ? forwardable : null;
+            if (step < n - 1)
+            {
+                await ReceiveAndAddAsync(transport, buffer, sequence, step, Mod(rank - step - 1, n), scratchA, scratchB, forward, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await ReceiveInPlaceAsync(transport, buffer, sequence, step, Mod(rank - (step - (n - 1)), n), forward, ct).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task ReceiveInPlaceAsync(
-        IRingTransport transport, Memory<float> buffer, long sequence, int step, int segment, CancellationToken ct)
+        IRingTransport transport, Memory<float> buffer, long sequence, int step, int segment, SemaphoreSlim? forward, CancellationToken ct)
     {
         var (start, length) = SegmentBounds(buffer.Length, _identity.WorldSize, segment);
         for (var done = 0; done < length; done += _chunkFloats)
@@ -104,6 +129,7 @@ public sealed class RingAllReduce
             var count = Math.Min(_chunkFloats, length - done);
             var header = Header(_identity.LeftRank, sequence, step, start + done, count);
             await transport.ReceiveAsync(header, buffer.Slice(start + done, count), ct).ConfigureAwait(false);
+            forward?.Release();
         }
     }
 
@@ -113,7 +139,7 @@ public sealed class RingAllReduce
     /// </summary>
     private async Task ReceiveAndAddAsync(
         IRingTransport transport, Memory<float> buffer, long sequence, int step, int segment,
-        float[] scratchA, float[] scratchB, CancellationToken ct)
+        float[] scratchA, float[] scratchB, SemaphoreSlim? forward, CancellationToken ct)
     {
         var (start, length) = SegmentBounds(buffer.Length, _identity.WorldSize, segment);
         if (length == 0)
@@ -138,6 +164,7 @@ public sealed class RingAllReduce
             // local += received: IEEE addition is commutative, so every rank computes the same bits.
             var target = buffer.Span.Slice(start + done, count);
             TensorPrimitives.Add(target, current.AsSpan(0, count), target);
+            forward?.Release();
 
             await pending.ConfigureAwait(false);
             (current, next) = (next, current);
