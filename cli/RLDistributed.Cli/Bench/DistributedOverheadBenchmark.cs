@@ -63,7 +63,7 @@ public static class DistributedOverheadBenchmark
             foreach (var recent in status.RecentSteps) seen[recent.Step] = recent.Seconds;
         }, cancellationToken).ConfigureAwait(false);
         if (code != 0) throw new InvalidOperationException($"the benchmark cluster failed; see {Path.Combine(scratchDirectory, "cluster.log")}");
-        // Steps the coordinator did not combine (a report skipped while the previous one was in flight) are missing.
+        // Steps the coordinator did not combine (reports dropped while it was unreachable) are missing.
         var timed = seen.Where(s => s.Key > warmup && s.Key <= warmup + steps).Select(s => s.Value).ToArray();
         if (timed.Length < steps / 2)
             throw new InvalidOperationException($"the coordinator combined {timed.Length} of the {steps} timed steps; see {Path.Combine(scratchDirectory, "cluster.log")}");
