@@ -92,17 +92,41 @@ public sealed class TcpRingTransportTests
         return (head[0], System.Text.Encoding.UTF8.GetString(reason));
     }
 
+    /// <summary>
+    /// A rank forming generation 7 refuses a left neighbour of generation 8, and a rank forming generation 8 one of
+    /// generation 7. Each forming rank dials a listener where nobody forms (its handshake waits there), so it is
+    /// still forming when the other generation's handshake arrives: a rank that has given up holds a newer
+    /// generation's handshake for its next ring instead of refusing it, and two ranks refusing each other at once
+    /// would race on that.
+    /// </summary>
     [Fact]
     public async Task ConnectAsync_NeighbourInAnotherGeneration_IsRefusedOnBothSides()
     {
-        using var listener0 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
-        using var listener1 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        // Arrange: rank 1 forms generation 7, rank 0 forms generation 8; both dial a silent right neighbour.
+        using var silent = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        using var atGeneration7 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        using var atGeneration8 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stop = new CancellationTokenSource();
+        var untilStopped = new RingAllReduceOptions { ChunkFloats = Options.ChunkFloats, ConnectTimeout = TimeSpan.FromMinutes(5) };
+        var forming7 = TcpRingTransport.ConnectAsync(atGeneration7, silent.LocalEndPoint, Ring.Identity(1, 2), untilStopped, stop.Token);
+        var forming8 = TcpRingTransport.ConnectAsync(atGeneration8, silent.LocalEndPoint, Ring.Identity(0, 2) with { Generation = 8 }, untilStopped, stop.Token);
 
-        var rank0 = TcpRingTransport.ConnectAsync(listener0, listener1.LocalEndPoint, Ring.Identity(0, 2), Options, CancellationToken.None);
-        var rank1 = TcpRingTransport.ConnectAsync(listener1, listener0.LocalEndPoint, Ring.Identity(1, 2) with { Generation = 8 }, Options, CancellationToken.None);
+        // Act: rank 0 of generation 8 dials the rank forming generation 7; rank 1 of generation 7 the one forming 8.
+        using var dialer8 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        using var dialer7 = new TcpRingListener(new IPEndPoint(IPAddress.Loopback, 0));
+        var newer = await Assert.ThrowsAsync<CollectiveProtocolException>(() => TcpRingTransport.ConnectAsync(
+            dialer8, atGeneration7.LocalEndPoint, Ring.Identity(0, 2) with { Generation = 8 }, Options, CancellationToken.None));
+        var older = await Assert.ThrowsAsync<CollectiveProtocolException>(() => TcpRingTransport.ConnectAsync(
+            dialer7, atGeneration8.LocalEndPoint, Ring.Identity(1, 2), Options, CancellationToken.None));
+        var bothStillForming = !forming7.IsCompleted && !forming8.IsCompleted;
+        await stop.CancelAsync();
 
-        await Assert.ThrowsAsync<CollectiveProtocolException>(() => rank0);
-        await Assert.ThrowsAsync<CollectiveProtocolException>(() => rank1);
+        // Assert: each refusal names the generation; the refusing ranks went on forming until stopped.
+        Assert.Contains("generation 8 is not 7", newer.Message, StringComparison.Ordinal);
+        Assert.Contains("generation 7 is not 8", older.Message, StringComparison.Ordinal);
+        Assert.True(bothStillForming);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => forming7);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => forming8);
     }
 
     [Fact]
