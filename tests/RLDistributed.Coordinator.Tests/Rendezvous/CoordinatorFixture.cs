@@ -49,6 +49,22 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
         return await Task.WhenAll(joins);
     }
 
+    /// <summary>
+    /// Polls the status until <paramref name="condition"/> holds, so that a request sent without awaiting its reply
+    /// (a join that waits for the rendezvous) is known to have reached the coordinator, however loaded the machine.
+    /// </summary>
+    public async Task<RunStatus> WaitForStatusAsync(Func<RunStatus, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var status = await Client.GetStatusAsync(new StatusRequest());
+            if (condition(status)) return status;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the coordinator's status did not show {what} within 30 s: {status}");
+            await Task.Delay(10);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();

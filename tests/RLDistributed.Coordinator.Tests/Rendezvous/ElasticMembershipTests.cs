@@ -53,7 +53,7 @@ public sealed class ElasticMembershipTests
         await using var fixture = await CoordinatorFixture.StartAsync(workers: 2);
         var seats = await fixture.JoinAllAsync(2);
         var rejoin = fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000, heldStep: 3, generation: 1)).ResponseAsync;
-        await Task.Delay(100);
+        await fixture.WaitForStatusAsync(s => s.State == "reforming", "the rejoin");
         Assert.False(rejoin.IsCompleted, "the ring was re-formed before the other member rejoined");
 
         var ack = await fixture.Client.ReportStepAsync(new StepReport { RunId = "run-a", Generation = 1, Rank = Seat(seats, "w1").Rank, Step = 4, Loss = 1 });
@@ -82,7 +82,7 @@ public sealed class ElasticMembershipTests
 
         // A replacement arrives while generation 2 trains: it waits, the members are told to rejoin at a step boundary.
         var replacement = fixture.Client.JoinAsync(CoordinatorFixture.Join("w9", 40090)).ResponseAsync;
-        await Task.Delay(100);
+        await fixture.WaitForStatusAsync(s => s.State == "reforming", "the replacement's join");
         Assert.False(replacement.IsCompleted);
         var beat = await fixture.Client.HeartbeatAsync(new HeartbeatRequest { RunId = "run-a", Generation = 2, WorkerId = "w0", Rank = 0, Step = 17 });
         Assert.True(beat.Reform);

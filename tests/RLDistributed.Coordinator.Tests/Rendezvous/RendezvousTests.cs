@@ -12,7 +12,7 @@ public sealed class RendezvousTests
         await using var fixture = await CoordinatorFixture.StartAsync(workers: 3);
         var first = fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000)).ResponseAsync;
         var second = fixture.Client.JoinAsync(CoordinatorFixture.Join("w1", 40010)).ResponseAsync;
-        await Task.Delay(300);
+        await fixture.WaitForStatusAsync(s => s.Workers.Count == 2, "both joins");
         Assert.False(first.IsCompleted || second.IsCompleted, "a join returned before the rendezvous was complete");
 
         var third = await fixture.Client.JoinAsync(CoordinatorFixture.Join("w2", 40020));
@@ -177,7 +177,7 @@ public sealed class RendezvousTests
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var fixture = await CoordinatorFixture.StartAsync(workers: 2, time: time);
         var waiting = fixture.Client.JoinAsync(CoordinatorFixture.Join("w0", 40000)).ResponseAsync;
-        await Task.Delay(100);
+        await fixture.WaitForStatusAsync(s => s.Workers.Count == 1, "the join");
 
         for (var i = 0; i < 7 && !fixture.Coordinator.Finished.IsCompleted; i++)
         {
