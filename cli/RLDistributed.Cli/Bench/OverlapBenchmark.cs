@@ -16,16 +16,19 @@ namespace RLDistributed.Cli.Bench;
 public static class OverlapBenchmark
 {
     /// <summary>Runs one cluster with overlap <paramref name="overlap"/> and returns its medians.</summary>
+    /// <param name="devices">Each worker's torch device (null: the CPU).</param>
+    /// <param name="dataPath">The image set's directory (null: the preset's default).</param>
     public static async Task<OverlapRunResult> RunAsync(TrainingPreset preset, bool overlap, int workers, int perWorkerBatch, int steps, long bucketBytes,
-        string scratchDirectory, CancellationToken cancellationToken)
+        string scratchDirectory, CancellationToken cancellationToken, IReadOnlyList<string>? devices = null, string? dataPath = null)
     {
         var warmup = ClusterWarmup.Steps(preset);
         var training = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = steps + warmup } };
-        var spec = new RunSpec { Preset = training, ThreadsPerWorker = 1, CheckpointEvery = 0, GradientBucketBytes = bucketBytes };
+        var spec = new RunSpec { Preset = training, DataPath = dataPath, ThreadsPerWorker = 1, CheckpointEvery = 0, GradientBucketBytes = bucketBytes };
         var output = Path.Combine(scratchDirectory, overlap ? "on" : "off");
         var log = await BenchCluster.RunAsync(new LocalClusterOptions(spec, $"bench-overlap-{Environment.ProcessId}", workers, "tcp", output, 1)
         {
             WorkerEnvironment = new Dictionary<string, string> { ["Rld__Worker__AllReduceOverlap"] = overlap ? "true" : "false" },
+            WorkerDevices = devices,
         }, cancellationToken).ConfigureAwait(false);
         return Summarise(log, preset.Name, overlap, workers, warmup, Layout(preset, bucketBytes));
     }

@@ -19,9 +19,12 @@ public static class OverlapBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "Pairs of runs per preset (off then on; the order alternates from pair to pair)", DefaultValueFactory = _ => 1 };
         var bucketKib = new Option<int>("--bucket-kib") { Description = "Gradient bucket size in KiB (the run's GradientBucketBytes)", DefaultValueFactory = _ => 64 };
         var output = FaultBenchCommands.OutputOption();
+        var device = CommonOptions.Device();
+        device.Description = "The workers' device: cpu, cuda (worker i on GPU i mod count) or cuda:index";
+        var data = new Option<string?>("--data") { Description = "Image set directory for the image presets (default: the preset's)" };
         var command = new Command("overlap", "How much of the all-reduce the backward hides: a cluster run with overlap off and on, per preset")
         {
-            presets, workers, batch, steps, repeats, bucketKib, output,
+            presets, workers, batch, steps, repeats, bucketKib, device, data, output,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,6 +37,7 @@ public static class OverlapBenchCommand
             var bucketBytes = parse.GetValue(bucketKib) * 1024L;
             if (bucketBytes is < Worker.Collective.RingAllReduceConstants.MinBucketBytes or > Worker.Collective.RingAllReduceConstants.MaxBucketBytes)
                 throw new CliUsageException("--bucket-kib", "must be between 4 and 1048576");
+            var devices = TorchSetup.WorkerDevices(parse.GetValue(device)!, parse.GetValue(workers));
             var scratch = Directory.CreateTempSubdirectory("rld-bench-overlap-").FullName;
             var results = new List<(int Pair, OverlapRunResult Result)>();
             try
@@ -48,7 +52,7 @@ public static class OverlapBenchCommand
                         {
                             AnsiConsole.MarkupLineInterpolated($"{name}: {parse.GetValue(workers)} workers, batch {perWorker} each, overlap {(overlap ? "on" : "off")} …");
                             results.Add((pair, await OverlapBenchmark.RunAsync(preset, overlap, parse.GetValue(workers), perWorker, parse.GetValue(steps), bucketBytes,
-                                Path.Combine(scratch, $"{name}-{pair}"), cancellationToken)));
+                                Path.Combine(scratch, $"{name}-{pair}"), cancellationToken, devices, parse.GetValue(data))));
                         }
                     }
                 }
@@ -84,7 +88,7 @@ public static class OverlapBenchCommand
                     + "summed gradients; medians over ranks and timed steps; hidden = sum over ranks and steps of all-reduce time before the backward returned / sum of "
                     + "all-reduce time; bucket 0 ready at = 1 - (time from bucket 0 ready to the end of the backward) / backward, median; all ranks and "
                     + "the coordinator share the machine's cores",
-                machine = FaultBenchCommands.Machine(), utc = DateTime.UtcNow, workers = parse.GetValue(workers), steps = parse.GetValue(steps), bucketBytes,
+                machine = FaultBenchCommands.Machine(), utc = DateTime.UtcNow, workers = parse.GetValue(workers), devices = devices ?? ["cpu"], steps = parse.GetValue(steps), bucketBytes,
                 results = results.Select(r => new { pair = r.Pair, result = r.Result }), pairs,
             }, cancellationToken);
             AnsiConsole.MarkupLineInterpolated($"results: [green]{path}[/]");

@@ -112,7 +112,8 @@ public static class TrainCommand
             if (parse.GetValue(workers) > 0)
             {
                 id ??= $"{chosen.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-                return DistributedTrain.RunAsync(spec, id, parse.GetValue(workers), parse.GetValue(transport)!,
+                var devices = TorchSetup.WorkerDevices(parse.GetValue(device)!, parse.GetValue(workers));
+                return DistributedTrain.RunAsync(spec, id, parse.GetValue(workers), devices, parse.GetValue(transport)!,
                     outputDirectory ?? Path.Combine("runs", id), resumeFrom, parse.GetValue(overlap) is { } text ? bool.Parse(text) : null, cancellationToken);
             }
             var torchDevice = TorchSetup.Configure(parse.GetValue(device)!, parse.GetValue(threads));

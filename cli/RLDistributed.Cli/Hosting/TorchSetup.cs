@@ -22,4 +22,22 @@ public static class TorchSetup
             throw new CliUsageException("--device", $"'{deviceName}' asked for CUDA but no CUDA device is available (this build uses the CPU libtorch)");
         return device;
     }
+
+    /// <summary>
+    /// The device of each of <paramref name="workers"/> local workers (<see cref="Training.WorkerDevices"/>), checked
+    /// here before any process starts; null for the CPU, where the workers' own default applies.
+    /// </summary>
+    public static IReadOnlyList<string>? WorkerDevices(string deviceName, int workers)
+    {
+        var cpu = deviceName.Trim().Equals("cpu", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            var gpus = cpu || !cuda.is_available() ? 0 : cuda.device_count();
+            return cpu ? null : Training.WorkerDevices.Assign(deviceName, workers, gpus);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException("--device", e.Message);
+        }
+    }
 }

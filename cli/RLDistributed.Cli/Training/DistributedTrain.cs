@@ -9,7 +9,8 @@ namespace RLDistributed.Cli.Training;
 public static class DistributedTrain
 {
     /// <summary>Checks the spec, starts the cluster, shows progress; returns the exit code.</summary>
-    public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, string transport, string outputDirectory,
+    /// <param name="workerDevices">Null: workers on the CPU (one per entry otherwise, see <see cref="WorkerDevices"/>).</param>
+    public static async Task<int> RunAsync(RunSpec spec, string runId, int workers, IReadOnlyList<string>? workerDevices, string transport, string outputDirectory,
         Core.Checkpoints.VerifiedCheckpoint? resumeFrom, bool? allReduceOverlap, CancellationToken cancellationToken)
     {
         var options = spec.Preset.Training;
@@ -29,11 +30,12 @@ public static class DistributedTrain
         spec = spec with { ThreadsPerWorker = threads };
 
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]rld train[/] run [blue]{runId}[/]: {workers} workers ({threads} thread(s) each) over {transport}, preset [blue]{spec.Preset.Name}[/], batch {options.GlobalBatch}, {options.Steps} steps; output [green]{outputDirectory}[/]");
+            $"[bold]rld train[/] run [blue]{runId}[/]: {workers} workers ({threads} thread(s) each{(workerDevices is null ? "" : ", on " + string.Join(" ", workerDevices))}) over {transport}, preset [blue]{spec.Preset.Name}[/], batch {options.GlobalBatch}, {options.Steps} steps; output [green]{outputDirectory}[/]");
         var cluster = new LocalCluster(new LocalClusterOptions(spec, runId, workers, transport, outputDirectory, threads)
         {
             CheckpointDirectory = resumeFrom is null ? null : ResumeLocator.RootOf(resumeFrom),
             Resume = resumeFrom is not null,
+            WorkerDevices = workerDevices,
             // The workers' own setting (Rld:Worker:AllReduceOverlap) unless the command line chose.
             WorkerEnvironment = allReduceOverlap is { } overlap
                 ? new Dictionary<string, string> { ["Rld__Worker__AllReduceOverlap"] = overlap ? "true" : "false" }

@@ -60,6 +60,7 @@ public sealed class LocalCluster(LocalClusterOptions options)
             {
                 var arguments = new List<string> { "worker", "--coordinator", address.ToString(), "--run-id", options.RunId, "--host", "127.0.0.1" };
                 if (options.ThreadsPerWorker is { } threads) arguments.AddRange(["--threads", threads.ToString()]);
+                if (options.WorkerDevices is { } devices) arguments.AddRange(["--device", devices[i % devices.Count]]);
                 var environment = new Dictionary<string, string>(options.WorkerEnvironment ?? new Dictionary<string, string>()) { ["Rld__Worker__Token"] = _token.Value };
                 var worker = ChildProcess.Start($"worker-{i}", arguments, (child, line) => log($"[{child.Name}] {line}"), environment);
                 children.Add(worker);

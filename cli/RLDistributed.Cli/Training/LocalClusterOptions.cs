@@ -14,6 +14,9 @@ public sealed record LocalClusterOptions(RunSpec Spec, string RunId, int Workers
     /// <summary>Extra environment of every worker process (e.g. RLD_LOG_LEVEL for a benchmark that reads their step lines).</summary>
     public IReadOnlyDictionary<string, string>? WorkerEnvironment { get; init; }
 
+    /// <summary>Torch device of each worker (<see cref="WorkerDevices.Assign"/>); null: every worker on the CPU.</summary>
+    public IReadOnlyList<string>? WorkerDevices { get; init; }
+
     /// <summary>The checkpoint directory in force.</summary>
     public string Checkpoints => CheckpointDirectory ?? Path.Combine(OutputDirectory, "checkpoints");
 }
