@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from peer_common import load_schedule, sinusoidal, time_and_report
+from peer_common import load_schedule, sinusoidal, time_and_report, use_device
 
 LEAKY = 0.2
 
@@ -122,9 +122,11 @@ def main():
     parser.add_argument("--b2", type=float, default=2e-4)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda[:index] (a GPU needs PyTorch 2.0 or later)")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    use_device(args.device)
     schedule = load_schedule(args.schedule, args.b2)
     levels_count = schedule["levels"]
     a, sigma, alpha_bar, sigma_bar = schedule["a"], schedule["sigma"], schedule["alphaBar"], schedule["sigmaBar"]
@@ -158,7 +160,7 @@ def main():
                 if shadow.is_floating_point():
                     shadow.lerp_(live, 0.001)
 
-    time_and_report(iteration, "image", args.batch, args.warmup, args.repeats)
+    time_and_report(iteration, "image", args.batch, args.warmup, args.repeats, args.device)
 
 if __name__ == "__main__":
     main()

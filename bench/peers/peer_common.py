@@ -27,16 +27,29 @@ def load_schedule(path, b2):
     return schedule
 
 
-def time_and_report(iteration, preset, batch, warmup, repeats):
+def use_device(device):
+    """Makes `device` where every tensor and module of the peer is created (GPU work is queued, so timing waits for it)."""
+    if device == "cpu":
+        return
+    if not hasattr(torch, "set_default_device"):
+        raise SystemExit(f"--device {device} needs PyTorch 2.0 or later (this is {torch.__version__})")
+    torch.set_default_device(device)
+
+
+def time_and_report(iteration, preset, batch, warmup, repeats, device="cpu"):
     """Runs warm-up iterations, then times `repeats` and prints the one JSON line the harness reads."""
+    # CUDA kernels run asynchronously: an iteration ends when the device has finished its work.
+    finish = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     for _ in range(warmup):
         iteration()
+    finish()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         iteration()
+        finish()
         times.append((time.perf_counter() - start) * 1000)
     print(json.dumps({
-        "peer": "pytorch", "torch": torch.__version__, "preset": preset, "batch": batch, "threads": torch.get_num_threads(),
+        "peer": "pytorch", "torch": torch.__version__, "device": device, "preset": preset, "batch": batch, "threads": torch.get_num_threads(),
         "iterations": repeats, "medianMs": statistics.median(times), "minMs": min(times), "maxMs": max(times),
     }))
