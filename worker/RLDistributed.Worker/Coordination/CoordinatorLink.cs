@@ -25,7 +25,9 @@ public sealed class CoordinatorLink : IAsyncDisposable
     public CoordinatorLink(Uri address, TimeProvider time, ResilienceOptions? resilience = null, RunSecurity? security = null)
     {
         var handler = (security ?? RunSecurity.None).CreateHandler(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler });
+        // A call cancelled by our own token throws OperationCanceledException, not RpcException(Cancelled): every loop
+        // here treats that as its stop, and Polly's attempt timeout turns only that into TimeoutRejectedException (retried).
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, ThrowOperationCanceledOnCancellation = true });
         _client = new Coordinator.CoordinatorClient(_channel);
         _time = time;
         _resilience = resilience ?? new ResilienceOptions();
