@@ -14,8 +14,10 @@ TRANSPORT ?= tcp
 DIST_OUT ?= runs/$(PRESET)-distributed
 # RESUME=1: continue the run in OUT (train) or DIST_OUT (train-distributed) from its newest valid checkpoint.
 RESUME ?= 0
-# Test filter: GPU tests only run where a GPU exists (make test-gpu).
+# Test filter for dotnet test (no test needs a GPU; the GPU check is make test-gpu, bench/gpu-check.sh).
 TEST_FILTER ?= Category!=Gpu
+# Where make test-gpu writes its log, the benchmarks' JSON and sample pictures.
+GPU_CHECK_OUT ?= .build/gpu-check
 # Deployment: the image (docker/Dockerfile), the chart (charts/rld) and the kustomize overlays (k8s/).
 TORCH_BACKEND ?= cpu
 IMAGE ?= rldistributed/rld:0.1.0$(if $(filter cuda,$(TORCH_BACKEND)),-cuda)
@@ -60,8 +62,8 @@ test: setup ## Run every test (CPU); prints 'N passed, N failed'
 	  || { bash scripts/test-summary.sh $(RESULTS_DIR); exit 1; }
 	@bash scripts/test-summary.sh $(RESULTS_DIR)
 
-test-gpu: setup ## Run the GPU tests only (needs CUDA and TorchBackend=cuda)
-	$(DOTNET) test RLDistributed.sln -c $(CONFIG) --filter "Category=Gpu"
+test-gpu: build ## GPU check on a CUDA machine (bench/gpu-check.sh): CUDA training, one process and two workers, timed against PyTorch; log in GPU_CHECK_OUT
+	RLD=./bin/rld OUT=$(GPU_CHECK_OUT) bash bench/gpu-check.sh
 
 train: build ## Train the embedded default (toy2d) in one process; outputs under OUT (runs/toy2d); RESUME=1 continues it
 ifeq ($(RESUME),1)
