@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace RLDistributed.IntegrationTests;
 
 /// <summary>Service roles take their settings from flags, the environment and appsettings.json, as containers give them.</summary>
@@ -11,15 +8,15 @@ public sealed class RoleSettingsTests
     [Fact]
     public async Task Worker_SettingsFromEnvironment_AreUsed()
     {
-        var port = ClosedPort();
+        using var closed = new ClosedPort();
         var result = await Rld.RunInAsync(null, new Dictionary<string, string>
         {
-            ["Rld__Worker__Coordinator"] = $"http://127.0.0.1:{port}",
+            ["Rld__Worker__Coordinator"] = closed.Url,
             ["Rld__Worker__RunId"] = "from-env",
         }, Timeout, "worker", "--connect-timeout", "1");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains($"127.0.0.1:{port}", result.Error);
+        Assert.Contains($"127.0.0.1:{closed.Port}", result.Error);
         Assert.Contains("unreachable", result.Error);
     }
 
@@ -27,16 +24,16 @@ public sealed class RoleSettingsTests
     public async Task Worker_SettingsFromAppsettings_FlagWins()
     {
         using var run = new RunDirectory();
-        var configured = ClosedPort();
-        var flagged = ClosedPort();
+        using var configured = new ClosedPort();
+        using var flagged = new ClosedPort();
         await File.WriteAllTextAsync(run.Sub("appsettings.json"),
-            $$"""{ "Rld": { "Worker": { "Coordinator": "http://127.0.0.1:{{configured}}", "RunId": "from-file" } } }""");
+            $$"""{ "Rld": { "Worker": { "Coordinator": "{{configured.Url}}", "RunId": "from-file" } } }""");
 
         var fromFile = await Rld.RunInAsync(run.Path, new Dictionary<string, string>(), Timeout, "worker", "--connect-timeout", "1");
-        var fromFlag = await Rld.RunInAsync(run.Path, new Dictionary<string, string>(), Timeout, "worker", "--connect-timeout", "1", "--coordinator", $"http://127.0.0.1:{flagged}");
+        var fromFlag = await Rld.RunInAsync(run.Path, new Dictionary<string, string>(), Timeout, "worker", "--connect-timeout", "1", "--coordinator", flagged.Url);
 
-        Assert.Contains($"127.0.0.1:{configured}", fromFile.Error);
-        Assert.Contains($"127.0.0.1:{flagged}", fromFlag.Error);
+        Assert.Contains($"127.0.0.1:{configured.Port}", fromFile.Error);
+        Assert.Contains($"127.0.0.1:{flagged.Port}", fromFlag.Error);
     }
 
     [Fact]
@@ -47,12 +44,5 @@ public sealed class RoleSettingsTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--run-id", result.Error);
         Assert.Contains("Rld:Worker:RunId", result.Error);
-    }
-
-    private static int ClosedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -29,20 +29,15 @@ public sealed class StartupFailureTests
     [Fact]
     public async Task Worker_UnreachableCoordinator_OneLineAndNonZeroExit()
     {
-        int closedPort;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        using var closed = new ClosedPort();
 
-        var result = await Rld.RunAsync(Timeout, "worker", "--coordinator", $"http://127.0.0.1:{closedPort}", "--run-id", "r", "--connect-timeout", "2");
+        var result = await Rld.RunAsync(Timeout, "worker", "--coordinator", closed.Url, "--run-id", "r", "--connect-timeout", "2");
 
         Assert.NotEqual(0, result.ExitCode);
         var lines = Lines(result.Error);
         Assert.Single(lines);
         Assert.Contains("unreachable", lines[0]);
-        Assert.Contains(closedPort.ToString(), lines[0]);
+        Assert.Contains(closed.Port.ToString(), lines[0]);
     }
 
     [Theory]
