@@ -81,7 +81,7 @@ public static class WorkerCommand
             {
                 return await new WorkerRunner(options, loggers, TimeProvider.System).RunAsync(cancellationToken);
             }
-            catch (CoordinatorUnreachableException e)
+            catch (CoordinatorConnectionException e)
             {
                 Console.Error.WriteLine($"rld: {e.Message}");
                 return ExitCodes.Failure;

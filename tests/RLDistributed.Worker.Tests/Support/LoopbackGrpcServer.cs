@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace RLDistributed.Worker.Tests.Support;
 
-/// <summary>A real Kestrel server (127.0.0.1, a free port, HTTP/2 only) for gRPC services under test.</summary>
+/// <summary>A real Kestrel server (127.0.0.1, a free port, HTTP/2 only unless asked otherwise) for gRPC services under test.</summary>
 internal sealed class LoopbackGrpcServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -23,11 +23,11 @@ internal sealed class LoopbackGrpcServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Registers services with <paramref name="register"/>, maps them with <paramref name="map"/> and starts listening.</summary>
-    public static async Task<LoopbackGrpcServer> StartAsync(Action<IServiceCollection> register, Action<WebApplication> map)
+    public static async Task<LoopbackGrpcServer> StartAsync(Action<IServiceCollection> register, Action<WebApplication> map, HttpProtocols protocols = HttpProtocols.Http2)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
         register(builder.Services);
         var app = builder.Build();
         map(app);

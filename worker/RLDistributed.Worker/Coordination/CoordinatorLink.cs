@@ -46,6 +46,7 @@ public sealed class CoordinatorLink : IAsyncDisposable
     /// itself may then wait as long as the rendezvous takes.
     /// </summary>
     /// <exception cref="CoordinatorUnreachableException">no coordinator answered within the timeout.</exception>
+    /// <exception cref="NotACoordinatorException">something other than an rld coordinator answered.</exception>
     public async Task<Assignment> JoinAsync(JoinRequest request, TimeSpan connectTimeout, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + connectTimeout;
@@ -65,6 +66,10 @@ public sealed class CoordinatorLink : IAsyncDisposable
         catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
         {
             throw new CoordinatorUnreachableException(Address, connectTimeout, e.Status.Detail);
+        }
+        catch (RpcException e) when (NotACoordinatorException.Describes(e))
+        {
+            throw new NotACoordinatorException(Address, e.StatusCode, e.Status.Detail);
         }
     }
 

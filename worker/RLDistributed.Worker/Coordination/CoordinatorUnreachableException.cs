@@ -2,8 +2,4 @@ namespace RLDistributed.Worker.Coordination;
 
 /// <summary>No coordinator answered at the address within the connect timeout.</summary>
 public sealed class CoordinatorUnreachableException(Uri address, TimeSpan timeout, string detail)
-    : Exception($"coordinator {address} is unreachable after {timeout.TotalSeconds:0.#} s: {detail}")
-{
-    /// <summary>The address tried.</summary>
-    public Uri Address { get; } = address;
-}
+    : CoordinatorConnectionException(address, $"coordinator {address} is unreachable after {timeout.TotalSeconds:0.#} s: {detail}");

@@ -55,7 +55,7 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             await session.TryLeaveWithErrorAsync(StoppedBySignal).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is not CoordinatorUnreachableException)
+        catch (Exception e) when (e is not CoordinatorConnectionException)
         {
             WorkerLog.Failed(_logger, session.RunId, session.Rank, heartbeat.Step, e.Message);
             await session.TryLeaveWithErrorAsync(e.Message).ConfigureAwait(false);
