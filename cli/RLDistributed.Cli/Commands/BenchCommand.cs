@@ -69,11 +69,12 @@ public static class BenchCommand
             var median = milliseconds.Count % 2 == 1 ? milliseconds[milliseconds.Count / 2] : (milliseconds[milliseconds.Count / 2 - 1] + milliseconds[milliseconds.Count / 2]) / 2;
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new StepBenchResult(name, options.GlobalBatch, TorchSharp.torch.get_num_threads(), timed, median, milliseconds[0], milliseconds[^1], inOrder)));
+                Console.WriteLine(JsonSerializer.Serialize(new StepBenchResult(name, options.GlobalBatch, TorchSharp.torch.get_num_threads(), timed, median, milliseconds[0], milliseconds[^1], inOrder, torchDevice.ToString())));
                 return Task.FromResult(ExitCodes.Ok);
             }
-            var table = new Table().AddColumns("preset", "batch", "threads", "K", "iterations", "median ms", "min ms", "max ms");
-            table.AddRow(name, options.GlobalBatch.ToString(), TorchSharp.torch.get_num_threads().ToString(), options.LangevinSteps.ToString(),
+            // threads: libtorch's CPU threads, which on a GPU only drive the host side.
+            var table = new Table().AddColumns("preset", "device", "batch", "threads", "K", "timed", "median ms", "min ms", "max ms");
+            table.AddRow(name, torchDevice.ToString(), options.GlobalBatch.ToString(), TorchSharp.torch.get_num_threads().ToString(), options.LangevinSteps.ToString(),
                 timed.ToString(), median.ToString("F1"), milliseconds[0].ToString("F1"), milliseconds[^1].ToString("F1"));
             AnsiConsole.Write(table);
             return Task.FromResult(ExitCodes.Ok);
