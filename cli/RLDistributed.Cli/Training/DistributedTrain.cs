@@ -63,7 +63,9 @@ public static class DistributedTrain
                     status =>
                     {
                         task.Value = status.LastStep;
-                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}  loss {status.LastLoss:+0.0000;-0.0000}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}"
+                        // No loss until a step has combined (a resumed run starts at its checkpoint's step, with no loss yet).
+                        var loss = status.RecentSteps.Count == 0 ? "" : $"  loss {status.LastLoss:+0.0000;-0.0000}";
+                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}{loss}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}"
                             + (statusPage is null ? "" : $"  status {statusPage}");
                     },
                     cancellationToken).ConfigureAwait(false);

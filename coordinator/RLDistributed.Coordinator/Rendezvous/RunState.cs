@@ -49,9 +49,13 @@ public sealed class RunState
         Observer = new RunObserver(options.RunId, time, logger);
         _joins = new JoinRateGate(options.MaxJoinsPerSecond, time);
         if (!string.IsNullOrEmpty(options.ResumeFrom)) _lastCommit = (options.ResumeStep, options.ResumeFrom);
-        if (string.IsNullOrEmpty(options.CheckpointDirectory)) return;
-        _journal = new CoordinatorJournal(options.CheckpointDirectory);
-        Recover(_journal.Read(options.RunId));
+        if (!string.IsNullOrEmpty(options.CheckpointDirectory))
+        {
+            _journal = new CoordinatorJournal(options.CheckpointDirectory);
+            Recover(_journal.Read(options.RunId));
+        }
+        // The steps the checkpoint holds are done: the status (progress bars, the step gauge) starts there, not at 0.
+        if (_lastCommit is { } resumed) _ledger.DoneThrough(resumed.Step);
     }
 
     /// <summary>The training as the status page and the metrics see it (loss curve, ranks' step times, stragglers).</summary>
@@ -228,7 +232,7 @@ public sealed class RunState
             {
                 _phase = RunPhase.Completed;
                 // From the ranks' own word: the ledger lags when the last steps' reports were skipped or lost.
-                _ledger.Complete(seated.Min(m => m.LastStep));
+                _ledger.DoneThrough(seated.Min(m => m.LastStep));
                 var lastStep = _ledger.LastStep;
                 _journal?.Append(new JournalEntry { Kind = "completed", RunId = _options.RunId, Generation = _generation, Step = lastStep, Utc = _time.GetUtcNow() });
                 CoordinatorLog.RunCompleted(_logger, _options.RunId, lastStep);

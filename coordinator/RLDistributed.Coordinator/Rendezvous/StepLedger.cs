@@ -47,8 +47,11 @@ internal sealed class StepLedger(int worldSize)
         _latestByRank.Clear();
     }
 
-    /// <summary>The run ended at <paramref name="step"/> by every rank's word, whether or not its report combined.</summary>
-    public void Complete(long step)
+    /// <summary>
+    /// Every rank has done the steps up to <paramref name="step"/>, whether or not their reports combined here: the
+    /// run ended there by every rank's word, or a checkpoint the run resumes from holds them.
+    /// </summary>
+    public void DoneThrough(long step)
     {
         if (step > LastStep) LastStep = step;
     }

@@ -25,12 +25,13 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
     public Protos.V1.Coordinator.CoordinatorClient Client { get; }
 
     public static async Task<CoordinatorFixture> StartAsync(int workers, TimeSpan? heartbeat = null, TimeProvider? time = null, int minWorkers = 1,
-        string? checkpointDirectory = null, int port = 0)
+        string? checkpointDirectory = null, int port = 0, string? resumeFrom = null, long resumeStep = 0)
     {
         var options = new CoordinatorOptions
         {
             RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = "/tmp/out",
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1), MinWorkers = minWorkers, CheckpointDirectory = checkpointDirectory, Port = port,
+            ResumeFrom = resumeFrom, ResumeStep = resumeStep,
         };
         var coordinator = await CoordinatorHost.StartAsync(options, NullLoggerFactory.Instance, time ?? TimeProvider.System, CancellationToken.None);
         return new CoordinatorFixture(coordinator, options);

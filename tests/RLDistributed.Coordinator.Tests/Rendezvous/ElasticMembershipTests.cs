@@ -118,6 +118,7 @@ public sealed class ElasticMembershipTests
             Assert.Equal("reforming", status.State);
             Assert.Equal(generation, status.Generation);
             Assert.Equal(10, status.LastCheckpointStep);
+            Assert.Equal(10, status.LastStep);
             var beat = await second.Client.HeartbeatAsync(new HeartbeatRequest { RunId = "run-a", Generation = generation, WorkerId = "w0", Rank = 0, Step = 12 });
             Assert.True(beat.Reform);
 
@@ -132,6 +133,23 @@ public sealed class ElasticMembershipTests
         {
             Directory.Delete(volume, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ResumedFromACheckpoint_StatusStartsAtItsStep_AndGoesOnFromThere()
+    {
+        await using var fixture = await CoordinatorFixture.StartAsync(workers: 1, resumeFrom: "/ckpt/step-000000500", resumeStep: 500);
+
+        var waiting = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal("waiting", waiting.State);
+        Assert.Equal(500, waiting.LastStep);
+        var seat = (await fixture.JoinAllAsync(1))[0];
+        Assert.Equal(500, seat.StartStep);
+        await fixture.Client.ReportStepsAsync(new StepReports { Reports = { new StepReport { RunId = "run-a", Generation = seat.Generation, Rank = 0, Step = 501, Loss = 0.25 } } });
+
+        var running = await fixture.Client.GetStatusAsync(new StatusRequest());
+        Assert.Equal(501, running.LastStep);
+        Assert.Equal(0.25, running.LastLoss, 6);
     }
 
     [Fact]

@@ -38,13 +38,13 @@ public sealed class StepLedgerTests
     }
 
     [Fact]
-    public void Complete_MovesTheLastStepForwardOnly()
+    public void DoneThrough_MovesTheLastStepForwardOnly()
     {
         var ledger = new StepLedger(1);
         ledger.Add(new StepReport { Rank = 0, Step = 7 });
-        ledger.Complete(5);
+        ledger.DoneThrough(5);
         Assert.Equal(7, ledger.LastStep);
-        ledger.Complete(9);
+        ledger.DoneThrough(9);
         Assert.Equal(9, ledger.LastStep);
     }
 
