@@ -24,7 +24,8 @@ public static class DatasetCatalog
     /// have <see cref="ToyDatasets.DefaultCount"/> points drawn with <paramref name="seed"/>.
     /// <paramref name="padTo32"/> pads 28×28 IDX images to 32×32.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name (the message lists valid names), or no path for mnist/cifar10.</exception>
+    /// <exception cref="ArgumentException">Unknown name (the message lists valid names), or no path for mnist/cifar10; the
+    /// message is meant to be shown as it is (rld prints it after the flag), so it carries no parameter name.</exception>
     /// <exception cref="DataFormatException">A data file is missing or malformed.</exception>
     public static IDataset Open(string name, string? path, bool padTo32, ulong seed)
     {
@@ -39,7 +40,7 @@ public static class DatasetCatalog
                 return CifarReader.ReadDirectory(path ?? throw NeedsPath(name));
             default:
                 if (ToyDatasets.IsToy(name)) return ToyDatasets.Create(name, ToyDatasets.DefaultCount, seed);
-                throw new ArgumentException($"unknown data set '{name}'; valid names: {string.Join(", ", Names)}", nameof(name));
+                throw new ArgumentException($"unknown data set '{name}'; valid names: {string.Join(", ", Names)}");
         }
     }
 
@@ -54,5 +55,5 @@ public static class DatasetCatalog
     }
 
     private static ArgumentException NeedsPath(string name) =>
-        new($"data set '{name}' needs a path to the directory that holds its files", nameof(name));
+        new($"data set '{name}' needs a path to the directory that holds its files");
 }

@@ -19,6 +19,7 @@ public sealed class CommandLineErrorTests
     [InlineData("--device", "train", "--workers", "2", "--steps", "1", "--device", "cuda")]
     [InlineData("--device", "bench", "overlap", "--device", "cuda:1")]
     [InlineData("--data", "train", "--preset", "mnist")]
+    [InlineData("--data", "train", "--workers", "2", "--preset", "cifar10")]
     [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
     [InlineData("--checkpoint", "eval")]
     [InlineData("--ais-chains", "eval", "--checkpoint", "m", "--ais-chains", "1")]
@@ -51,6 +52,8 @@ public sealed class CommandLineErrorTests
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.Contains(named, lines[0]);
+        // Written for people: no exception text meant for programmers, such as an ArgumentException's parameter name.
+        Assert.DoesNotContain("(Parameter '", lines[0]);
     }
 
     [Fact]
