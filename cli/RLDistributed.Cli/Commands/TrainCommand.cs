@@ -59,7 +59,7 @@ public static class TrainCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
 
-        var command = new Command("train", "Train a DRL model in one process; writes model/, samples.png and metrics.jsonl under --out")
+        var command = new Command("train", "Train a DRL model in one process, or on a local cluster with --workers N; writes model/, samples.png and metrics.jsonl under --out")
         {
             preset, data, steps, batch, learningRate, seed, output, threads, device, workers, transport, bucketKib, overlap, runId, checkpointEvery, keep, resume,
         };

@@ -45,17 +45,8 @@ public sealed class RunObserver(string runId, TimeProvider time, ILogger logger)
                 CoordinatorLog.StragglerDetected(logger, runId, rank, step, compute[rank], median, StragglerDetector.Factor, StragglerDetector.ConsecutiveSteps);
             }
 
-            var levels = reports.Max(r => r.LevelCount.Count);
-            var gap = new double?[levels];
-            var lastGap = new double[levels];
-            for (var t = 0; t < levels; t++)
-            {
-                var count = reports.Sum(r => t < r.LevelCount.Count ? r.LevelCount[t] : 0);
-                var sum = reports.Sum(r => t < r.LevelCount.Count ? r.PositiveEnergySum[t] - r.NegativeEnergySum[t] : 0);
-                gap[t] = count > 0 ? sum / count : null;
-                lastGap[t] = count > 0 ? sum / count : double.NaN;
-            }
-            _lastGap = lastGap;
+            var gap = LevelGaps.Of(reports);
+            _lastGap = [.. gap.Select(g => g ?? double.NaN)];
             _globalBatch = reports.Sum(r => r.LevelCount.Sum());
             if (step % _stride == 0) _history.Add(new LossPoint(step, loss, gap));
             if (_history.Count > MaxHistory)

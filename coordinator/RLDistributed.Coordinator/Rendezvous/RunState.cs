@@ -18,7 +18,7 @@ namespace RLDistributed.Coordinator.Rendezvous;
 /// unfinished step is redone at the new world size with the same global batch. All members are guarded by
 /// one lock: the state is small and requests are few (a handful per step).
 /// </summary>
-public sealed class RunState
+public sealed class RunState : IDisposable
 {
     /// <summary>Combined steps are logged every this many steps (and the first), to keep a long run's log readable.</summary>
     private const long StepLogInterval = 50;
@@ -47,6 +47,7 @@ public sealed class RunState
         _logger = logger;
         _ledger = new StepLedger(options.Workers);
         Observer = new RunObserver(options.RunId, time, logger);
+        Metrics = new StepMetricsFile(options.OutputDirectory, options.RunId, time, logger);
         _joins = new JoinRateGate(options.MaxJoinsPerSecond, time);
         if (!string.IsNullOrEmpty(options.ResumeFrom)) _lastCommit = (options.ResumeStep, options.ResumeFrom);
         if (!string.IsNullOrEmpty(options.CheckpointDirectory))
@@ -60,6 +61,9 @@ public sealed class RunState
 
     /// <summary>The training as the status page and the metrics see it (loss curve, ranks' step times, stragglers).</summary>
     public RunObserver Observer { get; }
+
+    /// <summary>The run's metrics.jsonl: a line per combined step, as <c>rld train</c> writes in one process.</summary>
+    private StepMetricsFile Metrics { get; }
 
     /// <summary>Completes with Completed or Failed when the run ends.</summary>
     public Task<RunPhase> Finished => _finished.Task;
@@ -161,6 +165,7 @@ public sealed class RunState
             if (outcome.Combined is { } combined)
             {
                 Observer.StepCombined(combined.Step, combined.Loss, combined.Reports);
+                Metrics.Append(combined.Step, combined.Loss, LevelGaps.Of(combined.Reports));
                 span?.SetTag("rld.combined", true);
             }
             if (outcome.HashMismatch is { } mismatch) Fail(mismatch);
@@ -465,4 +470,10 @@ public sealed class RunState
     }
 
     private static TaskCompletionSource<IReadOnlyDictionary<string, Assignment>> NewGeneration() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate) Metrics.Dispose();
+    }
 }

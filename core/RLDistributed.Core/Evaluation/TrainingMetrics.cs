@@ -25,7 +25,7 @@ public static class TrainingMetrics
                 var gaps = root.GetProperty("energyGap").EnumerateArray()
                     .Select(g => g.ValueKind == JsonValueKind.Number ? g.GetDouble() : double.NaN).ToArray();
                 var seconds = root.TryGetProperty("seconds", out var s) ? s.GetDouble() : double.NaN;
-                rows.Add(new TrainingMetricsRow(root.GetProperty("step").GetInt64(), root.GetProperty("loss").GetDouble(), gaps, seconds));
+                rows.Add(new TrainingMetricsRow(root.GetProperty("step").GetInt64(), Number(root.GetProperty("loss")), gaps, seconds));
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -34,4 +34,10 @@ public static class TrainingMetrics
         }
         return rows;
     }
+
+    /// <summary>A number, or one written as "NaN" or "Infinity" (JSON has no literal for them; a diverged loss is one).</summary>
+    private static double Number(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var named)
+            ? named
+            : value.GetDouble();
 }

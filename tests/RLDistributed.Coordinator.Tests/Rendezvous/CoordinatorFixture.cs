@@ -5,7 +5,7 @@ using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Coordinator.Tests.Rendezvous;
 
-/// <summary>A real coordinator on 127.0.0.1 (any free port) and a real gRPC client.</summary>
+/// <summary>A real coordinator on 127.0.0.1 (any free port, its own output directory) and a real gRPC client.</summary>
 internal sealed class CoordinatorFixture : IAsyncDisposable
 {
     private readonly GrpcChannel _channel;
@@ -29,7 +29,7 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
     {
         var options = new CoordinatorOptions
         {
-            RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = "/tmp/out",
+            RunId = "run-a", Workers = workers, OptionsJson = "{\"preset\":{}}", OutputDirectory = Directory.CreateTempSubdirectory("rld-coordinator-out-").FullName,
             HeartbeatInterval = heartbeat ?? TimeSpan.FromSeconds(1), MinWorkers = minWorkers, CheckpointDirectory = checkpointDirectory, Port = port,
             ResumeFrom = resumeFrom, ResumeStep = resumeStep,
         };
@@ -70,5 +70,6 @@ internal sealed class CoordinatorFixture : IAsyncDisposable
     {
         _channel.Dispose();
         await Coordinator.DisposeAsync();
+        Directory.Delete(Options.OutputDirectory, recursive: true);
     }
 }

@@ -108,6 +108,10 @@ public sealed class RendezvousTests
         Assert.Equal(1.0, status.LastLoss, 12);
         Assert.Equal([1L, 2L, 3L, 4L, 5L], status.RecentSteps.Select(s => s.Step));
         Assert.Equal([0.02, 0.03, 0.04, 0.05, 0.06], status.RecentSteps.Select(s => Math.Round(s.Seconds, 12)));
+        // Every combined step is a line of the run's metrics.jsonl, its loss the ranks' shares added.
+        var lines = File.ReadAllLines(Path.Combine(fixture.Options.OutputDirectory, "metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], lines.Select(l => l.GetProperty("step").GetInt64()));
+        Assert.Equal([0.2, 0.4, 0.6, 0.8, 1.0], lines.Select(l => Math.Round(l.GetProperty("loss").GetDouble(), 12)));
     }
 
     [Fact]
