@@ -41,6 +41,6 @@ internal static partial class CoordinatorLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Run {RunId}: rank {Rank} is a straggler at step {Step}: compute {Seconds:F3} s against a median of {MedianSeconds:F3} s (more than {Factor}x for {Steps} steps in a row)")]
     public static partial void StragglerDetected(ILogger logger, string runId, int rank, long step, double seconds, double medianSeconds, double factor, int steps);
 
-    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Run {RunId}: stopped writing the step metrics to {Path}: {Reason}")]
-    public static partial void MetricsFileFailed(ILogger logger, string runId, string path, string reason);
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Run {RunId}: stopped writing the step metrics: {Reason}")]
+    public static partial void MetricsFileFailed(ILogger logger, string runId, string reason);
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using System.Text.Json;
 using RLDistributed.Core.Checkpoints;
 using RLDistributed.Core.Data;
 using RLDistributed.Core.Models;
 using RLDistributed.Core.Presets;
 using RLDistributed.Core.Training;
+using RLDistributed.Hosting.Telemetry;
+using Spectre.Console;
 using static TorchSharp.torch;
 
 namespace RLDistributed.Cli.Training;
@@ -47,7 +48,9 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
             start = resumeFrom.State.NextStep;
         }
         var writer = new BackgroundCheckpointWriter(new CheckpointStore(CheckpointDirectory, spec.KeepCheckpoints));
-        using var metrics = new StreamWriter(Path.Combine(outputDirectory, "metrics.jsonl"), append: resumeFrom is not null);
+        // Resumed from a checkpoint older than the file's last line, the steps trained again replace theirs.
+        using var metrics = new StepMetricsFile(outputDirectory, TimeProvider.System,
+            reason => AnsiConsole.MarkupLineInterpolated($"[yellow]training goes on without metrics.jsonl: {reason}[/]"));
 
         var clock = Stopwatch.StartNew();
         StepStatistics? last = null;
@@ -55,17 +58,10 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
         {
             cancellationToken.ThrowIfCancellationRequested();
             last = trainer.TrainStep(step, cancellationToken);
-            metrics.WriteLine(JsonSerializer.Serialize(new
-            {
-                step = step + 1,
-                loss = last.Loss,
-                energyGap = Enumerable.Range(0, options.Levels).Select(last.EnergyGap).Select(g => double.IsNaN(g) ? (double?)null : g),
-                seconds = clock.Elapsed.TotalSeconds,
-            }));
+            metrics.Append(step + 1, last.Loss, [.. Enumerable.Range(0, options.Levels).Select(last.EnergyGap).Select(g => double.IsNaN(g) ? (double?)null : g)]);
             var next = step + 1;
             if (next == options.Steps || (spec.CheckpointEvery > 0 && next % spec.CheckpointEvery == 0))
             {
-                metrics.Flush();
                 var stall = writer.Save(() => CheckpointContents.Capture(trainer, next, runId, worldSize: 1, spec, dataset));
                 if (stall > LongestCheckpointStall) LongestCheckpointStall = stall;
             }
@@ -73,7 +69,6 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
             if (Preset.SampleEvery > 0 && next % Preset.SampleEvery == 0 && next < options.Steps)
                 WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), cancellationToken);
         }
-        metrics.Flush();
         writer.Flush();
 
         TrainedModelWriter.SaveModel(outputDirectory, Preset, dataset, energy, ema, options.Steps);

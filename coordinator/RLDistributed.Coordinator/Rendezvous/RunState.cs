@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RLDistributed.Coordinator.Checkpointing;
 using RLDistributed.Coordinator.Monitoring;
 using RLDistributed.Coordinator.Telemetry;
+using RLDistributed.Hosting.Telemetry;
 using RLDistributed.Protos.V1;
 
 namespace RLDistributed.Coordinator.Rendezvous;
@@ -47,7 +48,7 @@ public sealed class RunState : IDisposable
         _logger = logger;
         _ledger = new StepLedger(options.Workers);
         Observer = new RunObserver(options.RunId, time, logger);
-        Metrics = new StepMetricsFile(options.OutputDirectory, options.RunId, time, logger);
+        Metrics = new StepMetricsFile(options.OutputDirectory, time, reason => CoordinatorLog.MetricsFileFailed(logger, options.RunId, reason));
         _joins = new JoinRateGate(options.MaxJoinsPerSecond, time);
         if (!string.IsNullOrEmpty(options.ResumeFrom)) _lastCommit = (options.ResumeStep, options.ResumeFrom);
         if (!string.IsNullOrEmpty(options.CheckpointDirectory))

@@ -55,6 +55,8 @@ public sealed class CheckpointResumeTests : IDisposable
         Assert.Contains("skipped checkpoint", resumed.Output, StringComparison.Ordinal);
         Assert.Contains("step-000000006", resumed.Output, StringComparison.Ordinal);
         Assert.Contains("at step 4 of 7", resumed.Output, StringComparison.Ordinal);
+        // Steps 5 and 6 were trained again from step 4: their lines are replaced, not repeated.
+        Assert.Equal(Enumerable.Range(1, 7), File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt32()));
     }
 
     [Fact]

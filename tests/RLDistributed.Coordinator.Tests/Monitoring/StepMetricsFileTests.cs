@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using RLDistributed.Coordinator.Monitoring;
+using RLDistributed.Hosting.Telemetry;
 
 namespace RLDistributed.Coordinator.Tests.Monitoring;
 
-/// <summary>The coordinator's metrics.jsonl on real files: the lines, and what it keeps when steps come again.</summary>
+/// <summary>A run's metrics.jsonl on real files: the lines, and what it keeps when steps come again.</summary>
 public sealed class StepMetricsFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("rld-metrics-").FullName;
@@ -90,15 +89,18 @@ public sealed class StepMetricsFileTests : IDisposable
         var notADirectory = Path.Combine(_directory, "plain-file");
         File.WriteAllText(notADirectory, "");
 
-        using var file = new StepMetricsFile(notADirectory, "run-a", _time, NullLogger.Instance);
+        var failures = new List<string>();
+        using var file = new StepMetricsFile(notADirectory, _time, failures.Add);
         file.Append(1, 0.5, []);
+        file.Append(2, 0.5, []);
 
         Assert.Equal("", File.ReadAllText(notADirectory));
+        Assert.Contains(notADirectory, Assert.Single(failures));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private StepMetricsFile Open() => new(_directory, "run-a", _time, NullLogger.Instance);
+    private StepMetricsFile Open() => new(_directory, _time, reason => throw new Xunit.Sdk.XunitException($"unexpected failure: {reason}"));
 
     private List<JsonElement> Lines() =>
         [.. File.ReadAllLines(FilePath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];

@@ -1,17 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Logging;
 
-namespace RLDistributed.Coordinator.Monitoring;
+namespace RLDistributed.Hosting.Telemetry;
 
 /// <summary>
-/// The run's metrics.jsonl in its output directory, one line per combined step in the format <c>rld train</c> writes in
-/// one process (step, global loss, energy gap per level, seconds), so that <c>rld plot</c> draws a distributed run's
-/// training curves too. The file describes the run that exists: a step that comes again (the run resumed from a
+/// A run's metrics.jsonl in its output directory, one line per step (step, global loss, energy gap per level, seconds),
+/// which <c>rld plot</c> draws: written by <c>rld train</c> in one process, and by the coordinator from the ranks'
+/// combined reports. The file describes the run that exists: a step that comes again (the run resumed from a
 /// checkpoint older than the file's last line, or a new run in the same directory) first drops that step and every
-/// line after it. A torn last line (the coordinator was killed mid-write) is dropped at the first step. Writing is best
-/// effort: an I/O failure is logged once and the run goes on without the file. Not thread-safe: the run state
-/// calls it under its lock.
+/// line after it. A torn last line (the process was killed mid-write) is dropped at the first step. Writing is best
+/// effort: an I/O failure is reported once and the run goes on without the file. Not thread-safe: one writer.
 /// </summary>
 public sealed class StepMetricsFile : IDisposable
 {
@@ -19,21 +17,22 @@ public sealed class StepMetricsFile : IDisposable
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly string _directory;
     private readonly string _path;
-    private readonly string _runId;
-    private readonly ILogger _logger;
+    private readonly Action<string> _failed;
     private readonly TimeProvider _time;
     private readonly long _started;
     private StreamWriter? _writer;
     private long _lastStep;
-    private bool _failed;
+    private bool _broken;
 
-    /// <summary>The file <paramref name="directory"/>/metrics.jsonl, opened at the first step (a run that combines none leaves it alone).</summary>
-    public StepMetricsFile(string directory, string runId, TimeProvider time, ILogger logger)
+    /// <summary>
+    /// The file <paramref name="directory"/>/metrics.jsonl, opened at the first step (a run that writes none leaves it
+    /// alone); <paramref name="failed"/> hears once, with the path and the reason, when writing fails.
+    /// </summary>
+    public StepMetricsFile(string directory, TimeProvider time, Action<string> failed)
     {
         _directory = directory;
         _path = Path.Combine(directory, FileName);
-        _runId = runId;
-        _logger = logger;
+        _failed = failed;
         _time = time;
         _started = time.GetTimestamp();
     }
@@ -41,7 +40,10 @@ public sealed class StepMetricsFile : IDisposable
     /// <summary>The file's name, as <c>rld train</c> and <c>rld plot</c> know it.</summary>
     public const string FileName = "metrics.jsonl";
 
-    /// <summary>Writes step <paramref name="step"/>'s line (after dropping the lines from that step on, when it comes again).</summary>
+    /// <summary>
+    /// Writes step <paramref name="step"/>'s line (after dropping the lines from that step on, when it comes again);
+    /// <paramref name="energyGap"/> holds null for a level no example had.
+    /// </summary>
     public void Append(long step, double loss, IReadOnlyList<double?> energyGap)
     {
         Guard(() =>
@@ -55,7 +57,7 @@ public sealed class StepMetricsFile : IDisposable
             }
             var seconds = _time.GetElapsedTime(_started).TotalSeconds;
             _writer.WriteLine(JsonSerializer.Serialize(new StepMetricsLine(step, loss, energyGap, seconds), Json));
-            // A line per step, flushed: a coordinator killed mid-run keeps every step it combined.
+            // A line per step, flushed: a process killed mid-run keeps every step it wrote.
             _writer.Flush();
             _lastStep = step;
         });
@@ -104,17 +106,17 @@ public sealed class StepMetricsFile : IDisposable
 
     private void Guard(Action write)
     {
-        if (_failed) return;
+        if (_broken) return;
         try
         {
             write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _failed = true;
+            _broken = true;
             _writer?.Dispose();
             _writer = null;
-            CoordinatorLog.MetricsFileFailed(_logger, _runId, _path, e.Message);
+            _failed($"{_path}: {e.Message}");
         }
     }
 
