@@ -22,13 +22,14 @@ namespace RLDistributed.Cli.Bench;
 public static class DistributedOverheadBenchmark
 {
     /// <summary>Runs the single process, then <paramref name="rounds"/> rounds of the control and the cluster.</summary>
+    /// <param name="warmup">Untimed steps before the timed ones, the same for all three; null: <see cref="ClusterWarmup.Steps"/>.</param>
     public static async Task<DistributedOverheadResult> RunAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, int rounds,
-        string scratchDirectory, CancellationToken cancellationToken)
+        string scratchDirectory, CancellationToken cancellationToken, int? warmup = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
-        // All three skip the same number of steps: the cluster's warm-up (ClusterWarmup).
-        var warmup = ClusterWarmup.Steps(preset);
-        var single = SingleProcess(preset, perWorkerBatch, warmup, steps, cancellationToken);
+        var untimed = warmup ?? ClusterWarmup.Steps(preset);
+        ArgumentOutOfRangeException.ThrowIfNegative(untimed);
+        var single = SingleProcess(preset, perWorkerBatch, untimed, steps, cancellationToken);
         var results = new List<DistributedOverheadRound>();
         for (var round = 0; round < rounds; round++)
         {
@@ -37,9 +38,9 @@ public static class DistributedOverheadBenchmark
             for (var part = 0; part < 2; part++)
             {
                 if ((part + round) % 2 == 0)
-                    (concurrent, synchronised) = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, warmup, steps, cancellationToken).ConfigureAwait(false);
+                    (concurrent, synchronised) = await ConcurrentSingleProcessesAsync(preset, workers, perWorkerBatch, untimed, steps, cancellationToken).ConfigureAwait(false);
                 else
-                    cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, Path.Combine(scratchDirectory, $"round-{round}"), cancellationToken).ConfigureAwait(false);
+                    cluster = await ClusterAsync(preset, workers, perWorkerBatch, steps, Path.Combine(scratchDirectory, $"round-{round}"), cancellationToken, untimed).ConfigureAwait(false);
             }
             results.Add(new DistributedOverheadRound(concurrent, synchronised, cluster));
         }
@@ -51,9 +52,10 @@ public static class DistributedOverheadBenchmark
     /// reports, the median over the S steps after the warm-up. The run goes on for a few untimed steps after them, so
     /// that the coordinator's status, polled every half second, has shown every timed step before the run ends.
     /// </summary>
-    internal static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken)
+    internal static async Task<double> ClusterAsync(TrainingPreset preset, int workers, int perWorkerBatch, int steps, string scratchDirectory, CancellationToken cancellationToken,
+        int? warmupSteps = null)
     {
-        var warmup = ClusterWarmup.Steps(preset);
+        var warmup = warmupSteps ?? ClusterWarmup.Steps(preset);
         var clusterPreset = preset with { Training = preset.Training with { GlobalBatch = perWorkerBatch * workers, Steps = warmup + steps + ClusterWarmup.CoolDownSteps(preset) } };
         var spec = new RunSpec { Preset = clusterPreset, ThreadsPerWorker = 1, CheckpointEvery = 0 };
         var cluster = new LocalCluster(new LocalClusterOptions(spec, $"bench-overhead-{Environment.ProcessId}", workers, "tcp", scratchDirectory, 1));

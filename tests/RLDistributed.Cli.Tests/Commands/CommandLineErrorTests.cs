@@ -18,6 +18,7 @@ public sealed class CommandLineErrorTests
     [InlineData("--device", "train", "--workers", "2", "--steps", "1", "--device", "tpu")]
     [InlineData("--device", "train", "--workers", "2", "--steps", "1", "--device", "cuda")]
     [InlineData("--device", "bench", "overlap", "--device", "cuda:1")]
+    [InlineData("--warmup", "bench", "distributed", "--warmup", "-1")]
     [InlineData("--data", "train", "--preset", "mnist")]
     [InlineData("--data", "train", "--workers", "2", "--preset", "cifar10")]
     [InlineData("AdvertiseHost", "worker", "--coordinator", "http://127.0.0.1:1", "--run-id", "r", "--advertise-host", "")]
