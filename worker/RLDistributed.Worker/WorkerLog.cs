@@ -26,6 +26,9 @@ internal static partial class WorkerLog
     [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank} wrote the model to {ModelDirectory} and samples to {SamplesPath}")]
     public static partial void ModelWritten(ILogger logger, string runId, int rank, string modelDirectory, string samplesPath);
 
+    [LoggerMessage(EventId = 217, Level = LogLevel.Information, Message = "Run {RunId} rank {Rank}: drawing {Count} samples for {SamplesPath}, {LevelsDone} of {Levels} levels done")]
+    public static partial void DrawingSamples(ILogger logger, string runId, int rank, int count, string samplesPath, int levelsDone, int levels);
+
     [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Run {RunId} rank {Rank} failed at step {Step}: {Error}")]
     public static partial void Failed(ILogger logger, string runId, int rank, long step, string error);
 

@@ -37,8 +37,23 @@ public static class SampleCommand
             var options = new LangevinOptions { StepCount = parse.GetValue(steps) ?? training.LangevinSteps, NoiseScale = parse.GetValue(model.NoiseScale) ?? 1.0 };
             using var schedule = new Core.Diffusion.ScheduleTensors(loaded.Schedule, torchDevice);
             var sampleCount = parse.GetValue(count) ?? 64;
-            using var result = new ProgressiveSampler(schedule, options)
-                .Sample(network, sampleCount, parse.GetValue(model.Seed) ?? training.Seed, torchDevice, keepLevels: true, cancellationToken: cancellationToken);
+            var sampler = new ProgressiveSampler(schedule, options);
+            SamplingResult? drawn = null;
+            // Each level is a Langevin chain over every sample: minutes for many image samples on a CPU.
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask($"drawing {sampleCount} samples", maxValue: loaded.Schedule.Levels);
+                    drawn = sampler.Sample(network, sampleCount, parse.GetValue(model.Seed) ?? training.Seed, torchDevice, keepLevels: true,
+                        cancellationToken, progress =>
+                        {
+                            task.Value = progress.LevelsDone;
+                            task.Description = $"drawing {sampleCount} samples: {progress.LevelsDone}/{progress.Levels} levels";
+                        });
+                });
+            using var result = drawn!;
 
             var reference = ToyDatasets.IsToy(loaded.Manifest.Dataset) ? ToyDatasets.Create(loaded.Manifest.Dataset, 2000, training.Seed) : null;
             var path = parse.GetValue(output)!;

@@ -160,11 +160,24 @@ public static class TrainCommand
             {
                 var task = context.AddTask("training", maxValue: options.Steps);
                 task.Value = resumeFrom?.State.NextStep ?? 0;
+                ProgressTask? finalSamples = null;
                 last = run.Run(progress =>
                 {
                     task.Value = progress.Step;
                     task.Description = $"step {progress.Step}/{progress.TotalSteps}  {progress.StepsPerSecond:F1} steps/s  loss {progress.Statistics.Loss:+0.0000;-0.0000}";
-                }, cancellationToken);
+                }, cancellationToken, drawing =>
+                {
+                    // A picture takes a minute or more for an image preset on a CPU: say so rather than sit at the last step.
+                    var drawn = $"{Path.GetFileName(drawing.Path)}: {drawing.Count} samples, {drawing.Progress.LevelsDone}/{drawing.Progress.Levels} levels";
+                    if (drawing.Path != run.FinalSamplesPath)
+                    {
+                        task.Description = $"step {task.Value}/{options.Steps}  drawing {drawn}";
+                        return;
+                    }
+                    finalSamples ??= context.AddTask("samples", maxValue: drawing.Progress.Levels);
+                    finalSamples.Value = drawing.Progress.LevelsDone;
+                    finalSamples.Description = $"drawing {drawn}";
+                });
             });
         var loss = last is null ? "" : $"  final loss {last.Loss:F5}";
         AnsiConsole.MarkupLineInterpolated($"model: [green]{run.ModelDirectory}[/]  samples: [green]{run.FinalSamplesPath}[/]  checkpoints: [green]{run.CheckpointDirectory}[/]{loss}");

@@ -54,6 +54,7 @@ public static class DistributedTrain
                 var task = context.AddTask("starting", maxValue: options.Steps);
                 task.Value = resumeFrom?.State.NextStep ?? 0;
                 string? statusPage = null;
+                var finishingSaid = false;
                 code = await cluster.RunAsync(
                     line =>
                     {
@@ -63,10 +64,13 @@ public static class DistributedTrain
                     status =>
                     {
                         task.Value = status.LastStep;
-                        // No loss until a step has combined (a resumed run starts at its checkpoint's step, with no loss yet).
-                        var loss = status.RecentSteps.Count == 0 ? "" : $"  loss {status.LastLoss:+0.0000;-0.0000}";
-                        task.Description = $"{status.State} step {status.LastStep}/{options.Steps}{loss}  workers {status.Workers.Count(w => w.Alive)}/{status.WorldSize}"
-                            + (statusPage is null ? "" : $"  status {statusPage}");
+                        task.Description = ClusterProgressDescription.Of(status, options.Steps, spec.Preset.SampleCount, statusPage);
+                        // Once, as a line: a log (no terminal) shows a finished bar no more, and the picture can take minutes.
+                        if (!finishingSaid && ClusterProgressDescription.IsFinishing(status, options.Steps))
+                        {
+                            finishingSaid = true;
+                            AnsiConsole.MarkupLineInterpolated($"all {options.Steps} steps done; rank 0 saves the model and draws {spec.Preset.SampleCount} samples (its levels are in {logPath})");
+                        }
                     },
                     cancellationToken).ConfigureAwait(false);
                 if (code == 0) task.Value = options.Steps;

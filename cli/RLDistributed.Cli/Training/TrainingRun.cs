@@ -34,7 +34,10 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
     public TimeSpan LongestCheckpointStall { get; private set; }
 
     /// <summary>Trains, reporting every step, and writes the outputs. Returns the last step's statistics (null when nothing was left to train).</summary>
-    public StepStatistics? Run(Action<TrainingProgress> report, CancellationToken cancellationToken)
+    /// <param name="report">Called after every step.</param>
+    /// <param name="cancellationToken">Stops training and sampling.</param>
+    /// <param name="sampling">Called after each level of every sample picture drawn (an image preset's take minutes on a CPU).</param>
+    public StepStatistics? Run(Action<TrainingProgress> report, CancellationToken cancellationToken, Action<SampleDrawingProgress>? sampling = null)
     {
         Directory.CreateDirectory(outputDirectory);
         var options = Preset.Training;
@@ -67,15 +70,16 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
             }
             report(new TrainingProgress(next, options.Steps, last, (next - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
             if (Preset.SampleEvery > 0 && next % Preset.SampleEvery == 0 && next < options.Steps)
-                WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), cancellationToken);
+                WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), sampling, cancellationToken);
         }
         writer.Flush();
 
         TrainedModelWriter.SaveModel(outputDirectory, Preset, dataset, energy, ema, options.Steps);
-        WriteSamples(trainer, FinalSamplesPath, cancellationToken);
+        WriteSamples(trainer, FinalSamplesPath, sampling, cancellationToken);
         return last;
     }
 
-    private void WriteSamples(Trainer trainer, string path, CancellationToken cancellationToken) =>
-        TrainedModelWriter.WriteSamples(path, Preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken);
+    private void WriteSamples(Trainer trainer, string path, Action<SampleDrawingProgress>? sampling, CancellationToken cancellationToken) =>
+        TrainedModelWriter.WriteSamples(path, Preset, dataset, trainer.Ema, trainer.Schedule, device, cancellationToken,
+            sampling is null ? null : progress => sampling(new SampleDrawingProgress(path, Preset.SampleCount, progress)));
 }

@@ -30,11 +30,12 @@ public static class TrainedModelWriter
     }
 
     /// <summary>Draws the preset's number of samples with <paramref name="network"/> and writes the picture.</summary>
+    /// <param name="progress">Called after each level of the sampling.</param>
     public static void WriteSamples(string path, TrainingPreset preset, IDataset dataset, EnergyNetwork network, ScheduleTensors schedule,
-        Device device, CancellationToken cancellationToken)
+        Device device, CancellationToken cancellationToken, Action<SamplingProgress>? progress = null)
     {
         var sampler = new ProgressiveSampler(schedule, new LangevinOptions { StepCount = preset.Training.LangevinSteps });
-        using var result = sampler.Sample(network, preset.SampleCount, preset.Training.Seed, device, cancellationToken: cancellationToken);
+        using var result = sampler.Sample(network, preset.SampleCount, preset.Training.Seed, device, cancellationToken: cancellationToken, progress: progress);
         SamplePictures.Write(path, result.Samples, network, schedule.Schedule, dataset, device);
     }
 }

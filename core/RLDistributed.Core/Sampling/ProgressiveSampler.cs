@@ -14,8 +14,9 @@ public sealed class ProgressiveSampler(ScheduleTensors schedule, LangevinOptions
     private readonly LangevinSampler _langevin = new(schedule, options);
 
     /// <summary>Draws <paramref name="count"/> samples; returns x_0 and, when asked, every x_t (index t = 0..T).</summary>
+    /// <param name="progress">Called on this thread before the first level (0 done) and after each level: T + 1 times in all.</param>
     public SamplingResult Sample(EnergyNetwork energy, int count, ulong seed, Device device, bool keepLevels = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, Action<SamplingProgress>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         var shape = energy.ExampleShape;
@@ -24,6 +25,7 @@ public sealed class ProgressiveSampler(ScheduleTensors schedule, LangevinOptions
         using var scope = NewDisposeScope();
         var x = KeyedNoise.Normal(RandomKey.For(seed, RandomPurpose.SamplerStart), count, shape, 0, count, device);
         if (keepLevels) trajectory[levels] = x;
+        progress?.Invoke(new SamplingProgress(0, levels));
         for (var t = levels - 1; t >= 0; t--)
         {
             var level = full(count, t, dtype: ScalarType.Int64, device: device);
@@ -33,6 +35,7 @@ public sealed class ProgressiveSampler(ScheduleTensors schedule, LangevinOptions
             x = _langevin.ToSample(y, level).detach();
             if (keepLevels) trajectory[t] = x;
             scope.DisposeEverythingBut(keepLevels ? [x, .. trajectory.OfType<Tensor>()] : [x]);
+            progress?.Invoke(new SamplingProgress(levels - t, levels));
         }
         x.MoveToOuterDisposeScope();
         foreach (var kept in trajectory.OfType<Tensor>().Where(k => !ReferenceEquals(k, x))) kept.MoveToOuterDisposeScope();

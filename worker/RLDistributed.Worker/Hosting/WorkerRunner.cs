@@ -267,7 +267,9 @@ public sealed class WorkerRunner(WorkerOptions options, ILoggerFactory loggers, 
             var preset = _spec!.Preset;
             var model = TrainedModelWriter.SaveModel(output, preset, _dataset!, trainer.Energy, trainer.Ema, preset.Training.Steps);
             var samples = Path.Combine(output, "samples.png");
-            TrainedModelWriter.WriteSamples(samples, preset, _dataset!, trainer.Ema, trainer.Schedule, _device!, cancellationToken);
+            // An image preset's picture takes minutes on a CPU: the log says how far it has come.
+            TrainedModelWriter.WriteSamples(samples, preset, _dataset!, trainer.Ema, trainer.Schedule, _device!, cancellationToken,
+                progress => WorkerLog.DrawingSamples(_logger, assignment.RunId, assignment.Rank, preset.SampleCount, samples, progress.LevelsDone, progress.Levels));
             WorkerLog.ModelWritten(_logger, assignment.RunId, assignment.Rank, model, samples);
         }
 
