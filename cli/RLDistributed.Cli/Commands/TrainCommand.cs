@@ -153,35 +153,54 @@ public static class TrainCommand
             $"[bold]rld train[/] preset [blue]{preset.Name}[/], data [blue]{dataset.Name}[/] ({dataset.Count} examples), T = {options.Levels}, K = {options.LangevinSteps}, batch {options.GlobalBatch}, {options.Steps} steps, lr {options.LearningRate:g}, seed {options.Seed}, device {device}");
         var run = new TrainingRun(spec, runId, dataset, outputDirectory, device, resumeFrom);
         Core.Training.StepStatistics? last = null;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask("training", maxValue: options.Steps);
-                task.Value = resumeFrom?.State.NextStep ?? 0;
-                ProgressTask? finalSamples = null;
-                last = run.Run(progress =>
+        try
+        {
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Start(context =>
                 {
-                    task.Value = progress.Step;
-                    task.Description = $"step {progress.Step}/{progress.TotalSteps}  {progress.StepsPerSecond:F1} steps/s  loss {progress.Statistics.Loss:+0.0000;-0.0000}";
-                }, cancellationToken, drawing =>
-                {
-                    // A picture takes a minute or more for an image preset on a CPU: say so rather than sit at the last step.
-                    var drawn = $"{Path.GetFileName(drawing.Path)}: {drawing.Count} samples, {drawing.Progress.LevelsDone}/{drawing.Progress.Levels} levels";
-                    if (drawing.Path != run.FinalSamplesPath)
+                    var task = context.AddTask("training", maxValue: options.Steps);
+                    task.Value = resumeFrom?.State.NextStep ?? 0;
+                    ProgressTask? finalSamples = null;
+                    last = run.Run(progress =>
                     {
-                        task.Description = $"step {task.Value}/{options.Steps}  drawing {drawn}";
-                        return;
-                    }
-                    finalSamples ??= context.AddTask("samples", maxValue: drawing.Progress.Levels);
-                    finalSamples.Value = drawing.Progress.LevelsDone;
-                    finalSamples.Description = $"drawing {drawn}";
+                        task.Value = progress.Step;
+                        task.Description = $"step {progress.Step}/{progress.TotalSteps}  {progress.StepsPerSecond:F1} steps/s  loss {progress.Statistics.Loss:+0.0000;-0.0000}";
+                    }, cancellationToken, drawing =>
+                    {
+                        // A picture takes a minute or more for an image preset on a CPU: say so rather than sit at the last step.
+                        var drawn = $"{Path.GetFileName(drawing.Path)}: {drawing.Count} samples, {drawing.Progress.LevelsDone}/{drawing.Progress.Levels} levels";
+                        if (drawing.Path != run.FinalSamplesPath)
+                        {
+                            task.Description = $"step {task.Value}/{options.Steps}  drawing {drawn}";
+                            return;
+                        }
+                        finalSamples ??= context.AddTask("samples", maxValue: drawing.Progress.Levels);
+                        finalSamples.Value = drawing.Progress.LevelsDone;
+                        finalSamples.Description = $"drawing {drawn}";
+                    });
                 });
-            });
+        }
+        catch (OperationCanceledException) when (run.Stopped is { } stop)
+        {
+            SayHowToContinue(stop, options.Steps, run.CheckpointDirectory);
+            throw;
+        }
         var loss = last is null ? "" : $"  final loss {last.Loss:F5}";
         AnsiConsole.MarkupLineInterpolated($"model: [green]{run.ModelDirectory}[/]  samples: [green]{run.FinalSamplesPath}[/]  checkpoints: [green]{run.CheckpointDirectory}[/]{loss}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>After Ctrl-C or SIGTERM: what was kept, and the command that continues the run.</summary>
+    private static void SayHowToContinue(TrainingStop stop, long steps, string checkpoints)
+    {
+        if (stop.SaveProblem is { } problem)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]could not save a checkpoint of step {stop.Steps}: {problem}[/]");
+        if (stop.CheckpointedSteps == 0)
+            AnsiConsole.MarkupLineInterpolated($"stopped after step {stop.Steps} of {steps}, before any checkpoint: nothing to continue from");
+        else
+            AnsiConsole.MarkupLineInterpolated($"stopped after step {stop.Steps} of {steps}; checkpoint of step {stop.CheckpointedSteps} in [green]{checkpoints}[/]; continue with: rld train --resume {checkpoints}");
     }
 
     private static IDataset OpenDataset(TrainingPreset preset, string? path)

@@ -30,6 +30,9 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
     /// <summary>Where checkpoints go.</summary>
     public string CheckpointDirectory => Path.Combine(outputDirectory, "checkpoints");
 
+    /// <summary>Set when a cancellation stopped the run: the steps finished, and the checkpoint saved for them.</summary>
+    public TrainingStop? Stopped { get; private set; }
+
     /// <summary>The longest time one checkpoint held training up.</summary>
     public TimeSpan LongestCheckpointStall { get; private set; }
 
@@ -57,26 +60,57 @@ public sealed class TrainingRun(RunSpec spec, string runId, IDataset dataset, st
 
         var clock = Stopwatch.StartNew();
         StepStatistics? last = null;
-        for (var step = start; step < options.Steps; step++)
+        // Steps finished (the next step's index) and the last of them in a checkpoint: a stop keeps what lies between.
+        var completed = start;
+        var saved = start;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            last = trainer.TrainStep(step, cancellationToken);
-            metrics.Append(step + 1, last.Loss, [.. Enumerable.Range(0, options.Levels).Select(last.EnergyGap).Select(g => double.IsNaN(g) ? (double?)null : g)]);
-            var next = step + 1;
-            if (next == options.Steps || (spec.CheckpointEvery > 0 && next % spec.CheckpointEvery == 0))
+            for (var step = start; step < options.Steps; step++)
             {
-                var stall = writer.Save(() => CheckpointContents.Capture(trainer, next, runId, worldSize: 1, spec, dataset));
-                if (stall > LongestCheckpointStall) LongestCheckpointStall = stall;
+                cancellationToken.ThrowIfCancellationRequested();
+                last = trainer.TrainStep(step, cancellationToken);
+                metrics.Append(step + 1, last.Loss, [.. Enumerable.Range(0, options.Levels).Select(last.EnergyGap).Select(g => double.IsNaN(g) ? (double?)null : g)]);
+                var next = step + 1;
+                completed = next;
+                if (next == options.Steps || (spec.CheckpointEvery > 0 && next % spec.CheckpointEvery == 0))
+                {
+                    var stall = writer.Save(() => CheckpointContents.Capture(trainer, next, runId, worldSize: 1, spec, dataset));
+                    if (stall > LongestCheckpointStall) LongestCheckpointStall = stall;
+                    saved = next;
+                }
+                report(new TrainingProgress(next, options.Steps, last, (next - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+                if (Preset.SampleEvery > 0 && next % Preset.SampleEvery == 0 && next < options.Steps)
+                    WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), sampling, cancellationToken);
             }
-            report(new TrainingProgress(next, options.Steps, last, (next - start) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
-            if (Preset.SampleEvery > 0 && next % Preset.SampleEvery == 0 && next < options.Steps)
-                WriteSamples(trainer, Path.Combine(outputDirectory, $"samples-{next:D7}.png"), sampling, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C or SIGTERM. Cancellation reaches only the Langevin chains, never the update, so the trainer holds
+            // exactly the state after `completed` steps: saved, it resumes bit for bit, and the interrupted step is redone.
+            var problem = completed > saved ? SaveOnStop(writer, trainer, completed) : null;
+            Stopped = new TrainingStop(completed, problem is null ? completed : saved, problem);
+            throw;
         }
         writer.Flush();
 
         TrainedModelWriter.SaveModel(outputDirectory, Preset, dataset, energy, ema, options.Steps);
         WriteSamples(trainer, FinalSamplesPath, sampling, cancellationToken);
         return last;
+    }
+
+    /// <summary>Saves the state after <paramref name="steps"/> steps and waits until it is durable; null when it is, else the problem.</summary>
+    private string? SaveOnStop(BackgroundCheckpointWriter writer, Trainer trainer, long steps)
+    {
+        try
+        {
+            writer.Save(() => CheckpointContents.Capture(trainer, steps, runId, worldSize: 1, spec, dataset));
+            writer.Flush();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CheckpointException)
+        {
+            return e.Message;
+        }
     }
 
     private void WriteSamples(Trainer trainer, string path, Action<SampleDrawingProgress>? sampling, CancellationToken cancellationToken) =>

@@ -12,7 +12,14 @@ internal static class RldProcess
     public static Task<Result> RunAsync(params string[] args) => RunWithEnvironmentAsync(new Dictionary<string, string>(), args);
 
     /// <summary>Runs rld with extra environment variables.</summary>
-    public static async Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<Result> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(environment, interruptWhen: null, args);
+
+    /// <summary>Runs rld and sends it SIGINT (as Ctrl-C does) once <paramref name="interruptWhen"/> holds, polled every 20 ms.</summary>
+    public static Task<Result> RunInterruptedAsync(Func<bool> interruptWhen, params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), interruptWhen, args);
+
+    private static async Task<Result> RunAsync(IReadOnlyDictionary<string, string> environment, Func<bool>? interruptWhen, string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (key, value) in environment) start.Environment[key] = value;
@@ -28,6 +35,15 @@ internal static class RldProcess
         using var timeout = new CancellationTokenSource(Limit);
         try
         {
+            if (interruptWhen is not null)
+            {
+                while (!process.HasExited && !interruptWhen()) await Task.Delay(20, timeout.Token);
+                if (!process.HasExited)
+                {
+                    using var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+                    await interrupt.WaitForExitAsync(timeout.Token);
+                }
+            }
             await process.WaitForExitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
