@@ -26,7 +26,9 @@ public static class ImageModelEvaluation
         var reference = EvaluationData.Rows(data, 0, Math.Min(settings.DataCount, data.Count));
 
         say($"sampling {settings.SampleCount} images");
-        var samples = ModelSampling.Draw(model, network, settings.SampleCount, settings.NoiseScale, settings.LangevinSteps, settings.Seed, device, cancellationToken).cpu();
+        // Each level is a Langevin chain over every image: minutes for a thousand on a CPU, so each one is told.
+        var samples = ModelSampling.Draw(model, network, settings.SampleCount, settings.NoiseScale, settings.LangevinSteps, settings.Seed, device, cancellationToken,
+            progress => { if (progress.LevelsDone > 0) say($"sampling {settings.SampleCount} images: {progress.LevelsDone}/{progress.Levels} levels"); }).cpu();
         var cache = new FeatureStatisticsCache(settings.StatisticsCache);
         using (var resNet = new ResNet18Features(threads: settings.Threads))
         {

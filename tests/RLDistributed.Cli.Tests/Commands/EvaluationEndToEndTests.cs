@@ -86,6 +86,8 @@ public sealed class EvaluationEndToEndTests
         var withoutWeights = await SucceedWith(NoWeightsVariable, eval);
         Assert.Contains("FD-ResNet18", withoutWeights.Output);
         Assert.Contains("not computed", withoutWeights.Output);
+        Assert.Equal(Enumerable.Range(1, 6).Select(done => $"sampling 4 images: {done}/6 levels"),
+            withoutWeights.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("sampling 4 images:", StringComparison.Ordinal)));
         var reportWithoutWeights = File.ReadAllText(run["eval.json"]);
         using (var report = JsonDocument.Parse(reportWithoutWeights))
         {
